@@ -1,0 +1,70 @@
+# ERSI Practices — the front door. `make help` lists the targets.
+SHELL := /bin/bash
+VENV := .venv
+PY := $(VENV)/bin/python
+MANAGE := $(PY) manage.py
+STAMP := $(VENV)/.installed
+HOST ?= 127.0.0.1
+PORT ?= 8000
+
+.DEFAULT_GOAL := help
+.PHONY: help lock setup run serve demo admin migrate test test-fast test-browser lint format check browser db-stop db-shell clean
+
+help: ## List the targets
+	@grep -hE '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F ':.*## ' '{printf "  make %-14s %s\n", $$1, $$2}'
+
+$(STAMP): requirements.lock pyproject.toml
+	@py=$$(bin/find-python) || exit 1; \
+	if [ ! -x $(PY) ]; then echo "Creating $(VENV) with $$py"; "$$py" -m venv $(VENV) || exit 1; fi
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet --require-virtualenv -r requirements.lock
+	@touch $(STAMP)
+
+setup: $(STAMP) ## Create .venv/ and install the locked dependencies
+
+lock: setup ## Re-resolve requirements.lock from the ranges in pyproject.toml
+	$(VENV)/bin/uv pip compile pyproject.toml --extra dev --universal --python-version 3.12 --quiet -o requirements.lock
+
+migrate: setup ## Start the database (embedded unless DATABASE_URL is set) and migrate it
+	$(MANAGE) migrate --noinput
+
+demo: migrate ## Load the partners, taxonomy and demo practices (idempotent)
+	$(MANAGE) load_demo
+
+admin: setup ## Ensure an admin account (ADMIN_USERNAME / ADMIN_PASSWORD / ADMIN_EMAIL)
+	$(MANAGE) ensure_admin
+
+run: demo admin ## Set up everything and serve the site on http://$(HOST):$(PORT)/ (admin at /admin/)
+	$(MANAGE) runserver $(HOST):$(PORT)
+
+browser: ## Install Debian's Chromium for the browser tests when it is missing
+	@command -v chromium >/dev/null || { \
+	  if [ "$$(id -u)" = 0 ]; then apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; \
+	  else echo "Chromium is needed for the browser tests: sudo apt-get install chromium" >&2; exit 1; fi; }
+
+lint: setup ## Lint with ruff
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+
+format: setup ## Format and autofix with ruff
+	$(VENV)/bin/ruff format .
+	$(VENV)/bin/ruff check --fix .
+
+check: setup ## Django system checks and the missing-migrations check
+	DJANGO_SETTINGS_MODULE=ersi_practices.settings.test $(MANAGE) check --fail-level WARNING
+	DJANGO_SETTINGS_MODULE=ersi_practices.settings.test $(MANAGE) makemigrations --check --dry-run
+
+test: lint check browser ## The whole suite: lint, checks, pytest (unit, engine and browser tests)
+	$(VENV)/bin/pytest $(PYTEST_ARGS)
+
+test-fast: setup ## pytest without the browser tests
+	$(VENV)/bin/pytest -m "not browser" $(PYTEST_ARGS)
+
+db-stop: setup ## Stop the embedded PostgreSQL server
+	$(PY) -m ersi_practices.database stop
+
+db-shell: setup ## Open psql on the database
+	$(MANAGE) dbshell
+
+clean: ## Remove .venv/ (keeps var/, the database)
+	rm -rf $(VENV)

@@ -1,0 +1,43 @@
+from django.db import models
+from django.db.models import Count, Q
+from django.utils.translation import gettext_lazy as _
+
+from wagtail.admin.panels import FieldPanel
+from wagtail.fields import RichTextField
+from wagtail.models import Page
+
+from kb.models import PartnerIndexPage, PartnerPage, PracticePage, Theme
+
+
+class HomePage(Page):
+    lead = models.CharField(
+        _("lead"),
+        max_length=300,
+        blank=True,
+        help_text=_("One sentence under the site title: what visitors find here."),
+    )
+    intro = RichTextField(_("introduction"), blank=True, features=["bold", "italic", "link"])
+
+    content_panels = [*Page.content_panels, FieldPanel("lead"), FieldPanel("intro")]
+    parent_page_types = ["wagtailcore.Page"]
+    subpage_types = ["kb.PartnerIndexPage"]
+
+    class Meta:
+        verbose_name = _("home page")
+
+    def get_context(self, request, *args, **kwargs):
+        context = super().get_context(request, *args, **kwargs)
+        practices = PracticePage.objects.live().descendant_of(self)
+        context["latest_practices"] = practices.order_by("-first_published_at").prefetch_related(
+            "themes"
+        )[:6]
+        context["themes"] = Theme.objects.annotate(
+            practice_count=Count("practices", filter=Q(practices__in=practices))
+        ).order_by("name")
+        context["stats"] = {
+            "practices": practices.count(),
+            "partners": PartnerPage.objects.live().descendant_of(self).count(),
+            "countries": practices.exclude(country="").values("country").distinct().count(),
+        }
+        context["partner_index"] = PartnerIndexPage.objects.live().child_of(self).first()
+        return context

@@ -1,0 +1,79 @@
+"""Practices as JSON Lines rows (docs/import-format.md), the inverse of kb.importing."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from typing import Any, TextIO
+
+from wagtail.models import Page
+
+from kb.models import PartnerPage, PracticePage
+from kb.text import html_to_plain
+
+# Order of keys in an exported row, as documented in docs/import-format.md.
+ROW_KEYS = (
+    "ext_id", "title", "summary", "body", "problem", "approach", "results", "evidence",
+    "resources", "transferability", "lessons", "partner", "organisation", "organisation_type",
+    "country", "region", "themes", "target_groups", "activity_types", "policy_frameworks",
+    "start_year", "end_year", "language", "source_url", "lat", "lon", "contact_name",
+    "contact_email", "contact_phone", "sample",
+)  # fmt: skip
+TEXT_FIELDS = (
+    "body", "problem", "approach", "results", "evidence", "resources", "transferability", "lessons",
+)  # fmt: skip
+
+
+def external_id(page: PracticePage) -> str:
+    """The practice's stable key: its import id, or one derived from its translation key."""
+    return page.external_id or f"ersi-{page.translation_key}"
+
+
+def practice_to_row(page: PracticePage, partner_slug: str) -> dict[str, Any]:
+    row: dict[str, Any] = {
+        "ext_id": external_id(page),
+        "title": page.title,
+        "summary": page.summary,
+        **{name: html_to_plain(getattr(page, name)) for name in TEXT_FIELDS},
+        "partner": partner_slug,
+        "organisation": page.organisation_name,
+        "organisation_type": page.organisation_type.slug if page.organisation_type else None,
+        "country": str(page.country) if page.country else None,
+        "region": page.region,
+        "themes": sorted(t.slug for t in page.themes.all()),
+        "target_groups": sorted(t.slug for t in page.target_groups.all()),
+        "activity_types": sorted(t.slug for t in page.activity_types.all()),
+        "policy_frameworks": sorted(t.slug for t in page.policy_frameworks.all()),
+        "start_year": page.start_year,
+        "end_year": page.end_year,
+        "language": page.language,
+        "source_url": page.source_url,
+        "lat": page.latitude,
+        "lon": page.longitude,
+        "contact_name": page.contact_name,
+        "contact_email": page.contact_email,
+        "contact_phone": page.contact_phone,
+        "sample": page.is_sample,
+    }
+    return {key: row[key] for key in ROW_KEYS}
+
+
+def iter_rows(queryset=None) -> Iterator[dict[str, Any]]:
+    """Every practice as a row, streamed in chunks with their relations prefetched."""
+    partner_slugs = dict(PartnerPage.objects.values_list("path", "slug"))
+    queryset = PracticePage.objects.all() if queryset is None else queryset
+    queryset = (
+        queryset.select_related("organisation_type")
+        .prefetch_related("themes", "activity_types", "policy_frameworks", "target_groups")
+        .order_by("path")
+    )
+    for page in queryset.iterator(chunk_size=500):
+        yield practice_to_row(page, partner_slugs.get(page.path[: -Page.steplen], ""))
+
+
+def write_jsonl(rows: Iterator[dict[str, Any]], out: TextIO) -> int:
+    count = 0
+    for row in rows:
+        out.write(json.dumps(row, ensure_ascii=False) + "\n")
+        count += 1
+    return count

@@ -1,0 +1,472 @@
+"""The page tree of the knowledge base: partners and the practices they publish."""
+
+from __future__ import annotations
+
+from django_countries.fields import CountryField
+from modelcluster.contrib.taggit import ClusterTaggableManager
+from modelcluster.fields import ParentalKey, ParentalManyToManyField
+
+from django import forms
+from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.db.models import Count, OuterRef, Subquery
+from django.db.models.functions import Coalesce
+from django.utils.translation import gettext_lazy as _
+
+from wagtail.admin.panels import (
+    FieldPanel,
+    FieldRowPanel,
+    HelpPanel,
+    InlinePanel,
+    MultiFieldPanel,
+    ObjectList,
+    TabbedInterface,
+)
+from wagtail.fields import RichTextField
+from wagtail.models import Orderable, Page
+from wagtail.search import index
+
+from kb.languages import CONTENT_LANGUAGES
+
+from .taxonomy import TaggedPractice
+
+# Structured texts allow a little formatting and links, nothing that breaks the page layout.
+TEXT_FEATURES = ["bold", "italic", "ol", "ul", "link"]
+YEAR_VALIDATORS = [MinValueValidator(1950), MaxValueValidator(2100)]
+
+
+class PartnerIndexPage(Page):
+    intro = RichTextField(_("introduction"), blank=True, features=TEXT_FEATURES)
+
+    content_panels = [*Page.content_panels, FieldPanel("intro")]
+    parent_page_types = ["home.HomePage"]
+    subpage_types = ["kb.PartnerPage"]
+    max_count_per_parent = 1
+
+    class Meta:
+        verbose_name = _("partner index page")
+
+    def get_context(self, request, *args, **kwargs):
+        context = super().get_context(request, *args, **kwargs)
+        context["partners"] = (
+            PartnerPage.objects.child_of(self)
+            .live()
+            .select_related("organisation_type")
+            .annotate(practice_count=live_practice_count())
+            .order_by("partner_number", "title")
+        )
+        return context
+
+
+def live_practice_count() -> Coalesce:
+    """Number of live practices under each partner, as one subquery (no query per partner)."""
+    practices = (
+        PracticePage.objects.live()
+        .filter(path__startswith=OuterRef("path"), depth=OuterRef("depth") + 1)
+        .order_by()
+        .values("depth")
+        .annotate(count=Count("pk"))
+        .values("count")
+    )
+    return Coalesce(Subquery(practices), 0)
+
+
+class PartnerPage(Page):
+    partner_number = models.PositiveSmallIntegerField(
+        _("partner number"), null=True, blank=True, help_text=_("Number in the ERSI partnership.")
+    )
+    is_lead = models.BooleanField(_("network lead"), default=False)
+    country = CountryField(_("country"))
+    city = models.CharField(_("city"), max_length=120)
+    organisation_type = models.ForeignKey(
+        "kb.OrganisationType",
+        verbose_name=_("type of organisation"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    profile = RichTextField(
+        _("profile"),
+        blank=True,
+        features=TEXT_FEATURES,
+        help_text=_("Who the partner is and what it brings to the network."),
+    )
+    roles = models.TextField(
+        _("roles in the network"), blank=True, help_text=_("One role per line.")
+    )
+    expertise = ParentalManyToManyField(
+        "kb.Theme", verbose_name=_("fields of expertise"), blank=True, related_name="partners"
+    )
+    website = models.URLField(_("website"), blank=True)
+    contact_email = models.EmailField(
+        _("contact e-mail"),
+        blank=True,
+        help_text=_("Where questions about this partner's practices go. Not shown publicly."),
+    )
+    latitude = models.FloatField(_("latitude"), null=True, blank=True)
+    longitude = models.FloatField(_("longitude"), null=True, blank=True)
+
+    content_panels = [
+        *Page.content_panels,
+        FieldRowPanel([FieldPanel("country"), FieldPanel("city")]),
+        FieldRowPanel([FieldPanel("organisation_type"), FieldPanel("partner_number")]),
+        FieldPanel("is_lead"),
+        FieldPanel("profile"),
+        FieldPanel("roles"),
+        FieldPanel("expertise", widget=forms.CheckboxSelectMultiple),
+        MultiFieldPanel(
+            [
+                FieldPanel("website"),
+                FieldPanel("contact_email"),
+                FieldRowPanel([FieldPanel("latitude"), FieldPanel("longitude")]),
+            ],
+            heading=_("Contact and location"),
+        ),
+    ]
+    parent_page_types = ["kb.PartnerIndexPage"]
+    subpage_types = ["kb.PracticePage"]
+
+    search_fields = [
+        *Page.search_fields,
+        index.SearchField("city"),
+        index.FilterField("country"),
+    ]
+
+    class Meta:
+        verbose_name = _("partner page")
+
+    @property
+    def role_list(self) -> list[str]:
+        return [line.strip() for line in self.roles.splitlines() if line.strip()]
+
+    def get_context(self, request, *args, **kwargs):
+        context = super().get_context(request, *args, **kwargs)
+        context["practices"] = (
+            PracticePage.objects.child_of(self)
+            .live()
+            .prefetch_related("themes")
+            .order_by("-start_year", "title")
+        )
+        return context
+
+
+class PracticePage(Page):
+    summary = models.TextField(
+        _("summary"),
+        max_length=600,
+        help_text=_(
+            "One or two sentences that tell a busy reader what the practice does and for whom. "
+            "Shown in listings and search results."
+        ),
+    )
+    body = RichTextField(
+        _("full description"),
+        blank=True,
+        features=TEXT_FEATURES,
+        help_text=_(
+            "Optional free-text description. Use it when the practice does not fit the "
+            "structured sections below, or for anything they leave out."
+        ),
+    )
+    problem = RichTextField(
+        _("problem addressed"),
+        blank=True,
+        features=TEXT_FEATURES,
+        help_text=_("What situation or need led to the practice? Who was affected, and how?"),
+    )
+    approach = RichTextField(
+        _("approach and activities"),
+        blank=True,
+        features=TEXT_FEATURES,
+        help_text=_("What was done, by whom, in which steps? Who took part?"),
+    )
+    results = RichTextField(
+        _("results and impact"),
+        blank=True,
+        features=TEXT_FEATURES,
+        help_text=_("What changed? Give figures where you have them (people reached, outcomes)."),
+    )
+    evidence = RichTextField(
+        _("evidence and evaluation"),
+        blank=True,
+        features=TEXT_FEATURES,
+        help_text=_("How do you know it works? Evaluations, monitoring data, feedback."),
+    )
+    resources = RichTextField(
+        _("resources and costs"),
+        blank=True,
+        features=TEXT_FEATURES,
+        help_text=_("Budget, staff, funding sources (e.g. ESF+, ERDF, municipal budget)."),
+    )
+    transferability = RichTextField(
+        _("transferability"),
+        blank=True,
+        features=TEXT_FEATURES,
+        help_text=_(
+            "What would another town need to do the same: conditions, partners, adaptations."
+        ),
+    )
+    lessons = RichTextField(
+        _("lessons learned"),
+        blank=True,
+        features=TEXT_FEATURES,
+        help_text=_("What would you do differently? What should others watch out for?"),
+    )
+
+    organisation_name = models.CharField(
+        _("implementing organisation"),
+        max_length=255,
+        blank=True,
+        help_text=_("The organisation that runs the practice, if not the partner itself."),
+    )
+    organisation_type = models.ForeignKey(
+        "kb.OrganisationType",
+        verbose_name=_("type of organisation"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    country = CountryField(_("country"), blank=True)
+    region = models.CharField(
+        _("region or city"), max_length=255, blank=True, help_text=_("Where the practice runs.")
+    )
+    latitude = models.FloatField(
+        _("latitude"),
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(-90), MaxValueValidator(90)],
+    )
+    longitude = models.FloatField(
+        _("longitude"),
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(-180), MaxValueValidator(180)],
+    )
+    start_year = models.PositiveSmallIntegerField(
+        _("start year"), null=True, blank=True, validators=YEAR_VALIDATORS
+    )
+    end_year = models.PositiveSmallIntegerField(
+        _("end year"),
+        null=True,
+        blank=True,
+        validators=YEAR_VALIDATORS,
+        help_text=_("Leave empty while the practice is still running."),
+    )
+
+    themes = ParentalManyToManyField(
+        "kb.Theme", verbose_name=_("themes"), blank=True, related_name="practices"
+    )
+    target_groups = ClusterTaggableManager(
+        through=TaggedPractice,
+        verbose_name=_("target groups"),
+        blank=True,
+        help_text=_("Who the practice is for. Pick from the list or type a new group."),
+    )
+    activity_types = ParentalManyToManyField(
+        "kb.ActivityType", verbose_name=_("activity types"), blank=True, related_name="practices"
+    )
+    policy_frameworks = ParentalManyToManyField(
+        "kb.PolicyFramework",
+        verbose_name=_("policy frameworks"),
+        blank=True,
+        related_name="practices",
+    )
+
+    contact_name = models.CharField(_("contact person"), max_length=255, blank=True)
+    contact_email = models.EmailField(_("contact e-mail"), blank=True)
+    contact_phone = models.CharField(_("contact phone"), max_length=50, blank=True)
+    source_url = models.URLField(
+        _("source link"),
+        max_length=500,
+        blank=True,
+        help_text=_("Where the practice is documented elsewhere (project site, report)."),
+    )
+    language = models.CharField(
+        _("language of the text"),
+        max_length=10,
+        choices=CONTENT_LANGUAGES,
+        default="en",
+        help_text=_("The language this description is written in."),
+    )
+    external_id = models.CharField(
+        _("external id"),
+        max_length=100,
+        unique=True,
+        null=True,
+        blank=True,
+        help_text=_("Stable key used by the import; leave empty for practices written here."),
+    )
+    is_sample = models.BooleanField(
+        _("sample content"),
+        default=False,
+        help_text=_("Invented demonstration content: the site labels it “Sample content”."),
+    )
+
+    parent_page_types = ["kb.PartnerPage"]
+    subpage_types: list[str] = []
+    exclude_fields_in_copy = ["external_id"]
+
+    search_fields = [
+        *Page.search_fields,
+        index.SearchField("summary", boost=2),
+        index.SearchField("body"),
+        index.SearchField("problem"),
+        index.SearchField("approach"),
+        index.SearchField("results"),
+        index.SearchField("transferability"),
+        index.SearchField("lessons"),
+        index.SearchField("organisation_name"),
+        index.SearchField("region"),
+        index.AutocompleteField("title"),
+        index.RelatedFields("themes", [index.SearchField("name")]),
+        index.RelatedFields("target_groups", [index.SearchField("name")]),
+        index.FilterField("country"),
+        index.FilterField("start_year"),
+    ]
+
+    content_panels = [
+        *Page.content_panels,
+        FieldPanel("summary"),
+        HelpPanel(
+            content=_(
+                "Describe the practice in the sections below. Fill in what you know; "
+                "every section is optional except the summary."
+            )
+        ),
+        FieldPanel("problem"),
+        FieldPanel("approach"),
+        FieldPanel("results"),
+        FieldPanel("evidence"),
+        FieldPanel("resources"),
+        FieldPanel("transferability"),
+        FieldPanel("lessons"),
+        FieldPanel("body"),
+    ]
+    context_panels = [
+        MultiFieldPanel(
+            [
+                FieldPanel("organisation_name"),
+                FieldPanel("organisation_type"),
+            ],
+            heading=_("Who runs it"),
+        ),
+        MultiFieldPanel(
+            [
+                FieldRowPanel([FieldPanel("country"), FieldPanel("region")]),
+                FieldRowPanel([FieldPanel("latitude"), FieldPanel("longitude")]),
+                FieldRowPanel([FieldPanel("start_year"), FieldPanel("end_year")]),
+            ],
+            heading=_("Where and when"),
+        ),
+        MultiFieldPanel(
+            [
+                FieldPanel("themes", widget=forms.CheckboxSelectMultiple),
+                FieldPanel("target_groups"),
+                FieldPanel("activity_types", widget=forms.CheckboxSelectMultiple),
+                FieldPanel("policy_frameworks", widget=forms.CheckboxSelectMultiple),
+            ],
+            heading=_("Themes and target groups"),
+        ),
+    ]
+    contact_panels = [
+        MultiFieldPanel(
+            [FieldPanel("contact_name"), FieldPanel("contact_email"), FieldPanel("contact_phone")],
+            heading=_("Contact"),
+            help_text=_("The person other towns can ask about the practice."),
+        ),
+        InlinePanel("documents", label=_("Documents"), heading=_("Documents")),
+        InlinePanel("images", label=_("Images"), heading=_("Images")),
+        FieldPanel("source_url"),
+    ]
+    settings_panels = [
+        FieldPanel("language"),
+        FieldPanel("external_id"),
+        FieldPanel("is_sample"),
+        *Page.settings_panels,
+    ]
+    edit_handler = TabbedInterface(
+        [
+            ObjectList(content_panels, heading=_("Practice")),
+            ObjectList(context_panels, heading=_("Context and tags")),
+            ObjectList(contact_panels, heading=_("Contact and media")),
+            ObjectList(Page.promote_panels, heading=_("Promote")),
+            ObjectList(settings_panels, heading=_("Settings")),
+        ]
+    )
+
+    class Meta:
+        verbose_name = _("practice")
+        verbose_name_plural = _("practices")
+
+    def clean(self) -> None:
+        super().clean()
+        errors = {}
+        if self.start_year and self.end_year and self.end_year < self.start_year:
+            errors["end_year"] = _("The end year cannot be before the start year.")
+        if (self.latitude is None) != (self.longitude is None):
+            errors["longitude"] = _("Give both latitude and longitude, or neither.")
+        if self.external_id == "":
+            self.external_id = None
+        if errors:
+            raise ValidationError(errors)
+
+    @property
+    def partner(self) -> PartnerPage | None:
+        parent = self.get_parent()
+        return parent.specific if parent else None
+
+    @property
+    def structured_sections(self) -> list[tuple[str, str, str]]:
+        """(anchor, heading, html) of every filled section, in reading order."""
+        names = [
+            "problem",
+            "approach",
+            "results",
+            "evidence",
+            "resources",
+            "transferability",
+            "lessons",
+            "body",
+        ]
+        return [
+            (name, self._meta.get_field(name).verbose_name, getattr(self, name))
+            for name in names
+            if getattr(self, name)
+        ]
+
+
+class PracticeDocument(Orderable):
+    page = ParentalKey(PracticePage, on_delete=models.CASCADE, related_name="documents")
+    document = models.ForeignKey(
+        "wagtaildocs.Document",
+        verbose_name=_("document"),
+        on_delete=models.CASCADE,
+        related_name="+",
+    )
+    title = models.CharField(
+        _("link text"), max_length=255, blank=True, help_text=_("Defaults to the document title.")
+    )
+
+    panels = [FieldPanel("document"), FieldPanel("title")]
+
+    @property
+    def label(self) -> str:
+        return self.title or self.document.title
+
+
+class PracticeImage(Orderable):
+    page = ParentalKey(PracticePage, on_delete=models.CASCADE, related_name="images")
+    image = models.ForeignKey(
+        "wagtailimages.Image", verbose_name=_("image"), on_delete=models.CASCADE, related_name="+"
+    )
+    alt_text = models.CharField(
+        _("alternative text"),
+        max_length=255,
+        help_text=_("Describe what the picture shows, for people who cannot see it."),
+    )
+    caption = models.CharField(_("caption"), max_length=255, blank=True)
+
+    panels = [FieldPanel("image"), FieldPanel("alt_text"), FieldPanel("caption")]

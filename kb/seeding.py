@@ -1,0 +1,104 @@
+"""Seed the starting vocabulary and the 23 ERSI partners. Safe to run again: it only adds."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from pathlib import Path
+
+from django.db import transaction
+
+from wagtail.models import Page
+
+from kb.models import (
+    ActivityType,
+    OrganisationType,
+    PartnerIndexPage,
+    PartnerPage,
+    PolicyFramework,
+    TargetGroup,
+    Theme,
+)
+from kb.text import plain_to_html
+
+DATA_DIR = Path(__file__).resolve().parent / "data"
+TAXONOMY_FILE = DATA_DIR / "taxonomy.json"
+PARTNERS_FILE = DATA_DIR / "partners.json"
+DEMO_PRACTICES_FILE = DATA_DIR / "demo_practices.jsonl"
+
+TAXONOMY_MODELS = {
+    "themes": Theme,
+    "organisation_types": OrganisationType,
+    "activity_types": ActivityType,
+    "policy_frameworks": PolicyFramework,
+    "target_groups": TargetGroup,
+}
+
+
+@dataclass
+class SeedReport:
+    created: int = 0
+    existing: int = 0
+
+    def __str__(self) -> str:
+        return f"{self.created} created, {self.existing} already there"
+
+
+@transaction.atomic
+def seed_taxonomy(path: Path = TAXONOMY_FILE) -> SeedReport:
+    """Create missing terms by slug; names edited in the CMS are left alone."""
+    data = json.loads(path.read_text(encoding="utf-8"))
+    report = SeedReport()
+    for key, model in TAXONOMY_MODELS.items():
+        for term in data.get(key, []):
+            defaults = {"name": term["name"]}
+            if "description" in term and model is not TargetGroup:
+                defaults["description"] = term["description"]
+            _obj, created = model.objects.get_or_create(slug=term["slug"], defaults=defaults)
+            report.created += created
+            report.existing += not created
+    return report
+
+
+@transaction.atomic
+def seed_partners(home: Page, path: Path = PARTNERS_FILE) -> SeedReport:
+    """Create the partner index under `home` and one published page per missing partner."""
+    data = json.loads(path.read_text(encoding="utf-8"))
+    index = PartnerIndexPage.objects.child_of(home).first()
+    if index is None:
+        index = PartnerIndexPage(
+            title="Partners",
+            slug="partners",
+            intro=plain_to_html(
+                "The European Regions for Social Inclusion network brings together public "
+                "authorities and civil-society organisations from ten countries. Each partner "
+                "shares the practices it knows best."
+            ),
+        )
+        home.add_child(instance=index)
+        index.save_revision().publish()
+    org_types = {t.slug: t for t in OrganisationType.objects.all()}
+    themes = {t.slug: t for t in Theme.objects.all()}
+    existing = set(PartnerPage.objects.child_of(index).values_list("slug", flat=True))
+    report = SeedReport(existing=len(existing & {p["slug"] for p in data["partners"]}))
+    for partner in data["partners"]:
+        if partner["slug"] in existing:
+            continue
+        page = PartnerPage(
+            title=partner["name"],
+            slug=partner["slug"],
+            partner_number=partner.get("no"),
+            is_lead=partner.get("lead", False),
+            country=partner["country"],
+            city=partner["city"],
+            organisation_type=org_types.get(partner.get("type")),
+            profile=plain_to_html(partner.get("profile", "")),
+            roles="\n".join(partner.get("roles", [])),
+            latitude=partner.get("lat"),
+            longitude=partner.get("lon"),
+        )
+        page.expertise.set([themes[slug] for slug in partner.get("themes", []) if slug in themes])
+        index.add_child(instance=page)
+        page.save_revision().publish()
+        report.created += 1
+    return report
