@@ -308,8 +308,10 @@ class PracticeImporter:
         if not self.dry_run:
             with transaction.atomic():
                 if current_partner.pk != partner.pk:
+                    # Moving reloads the page, dropping the values applied in memory.
                     page.move(partner, pos="last-child", user=self.user)
-                    page.refresh_from_db(fields=["path", "depth", "url_path"])
+                    page = PracticePage.objects.get(pk=page.pk)
+                    apply_row(page, row, self.vocab)
                 page.full_clean()
                 self._save_revision(page)
         return "updated"

@@ -1,7 +1,6 @@
 from django.core.management.base import BaseCommand, CommandError
 
-from wagtail.models import Site
-
+from home.site import ensure_home_page
 from kb.importing import PracticeImporter
 from kb.seeding import DEMO_PRACTICES_FILE, seed_partners, seed_taxonomy
 
@@ -18,11 +17,8 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args, no_practices: bool, **options):
-        site = Site.objects.filter(is_default_site=True).select_related("root_page").first()
-        if site is None:
-            raise CommandError("No default site: run `manage.py migrate` first.")
         self.stdout.write(f"Taxonomy: {seed_taxonomy()}")
-        self.stdout.write(f"Partners: {seed_partners(site.root_page)}")
+        self.stdout.write(f"Partners: {seed_partners(ensure_home_page())}")
         if no_practices:
             return
         with DEMO_PRACTICES_FILE.open(encoding="utf-8") as lines:

@@ -1,0 +1,32 @@
+import os
+
+import pytest
+
+from home.site import ensure_home_page
+from kb.models import PartnerIndexPage, PartnerPage
+from kb.seeding import seed_partners, seed_taxonomy
+
+# Playwright's sync API runs an event loop in the test thread; Django's ORM refuses to run
+# inside one unless told it is safe (it is: the loop only drives the browser).
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+
+@pytest.fixture
+def home(db):
+    return ensure_home_page()
+
+
+@pytest.fixture
+def taxonomy(db):
+    seed_taxonomy()
+
+
+@pytest.fixture
+def partners(home, taxonomy) -> dict[str, PartnerPage]:
+    seed_partners(home)
+    return {p.slug: p for p in PartnerPage.objects.all()}
+
+
+@pytest.fixture
+def partner_index(partners) -> PartnerIndexPage:
+    return PartnerIndexPage.objects.get()

@@ -1,0 +1,12 @@
+from tests.factories import PracticePageFactory
+
+
+def test_home_page_renders_with_search_and_stats(client, partners):
+    PracticePageFactory(parent=partners["kraslava"], title="Debt advice in Krāslava", country="LV")
+    response = client.get("/")
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert 'name="q"' in html and 'action="/search/"' in html
+    assert response.context["stats"] == {"practices": 1, "partners": 23, "countries": 1}
+    assert "Debt advice in Krāslava" in html
+    assert 'href="/partners/"' in html
