@@ -28,9 +28,7 @@ class HomePage(Page):
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)
         practices = PracticePage.objects.live().descendant_of(self)
-        context["latest_practices"] = practices.order_by("-first_published_at").prefetch_related(
-            "themes"
-        )[:6]
+        context["latest_practices"] = practices.order_by("-first_published_at").for_listing()[:6]
         context["themes"] = Theme.objects.annotate(
             practice_count=Count("practices", filter=Q(practices__in=practices))
         ).order_by("name")

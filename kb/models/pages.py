@@ -10,8 +10,8 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
-from django.db.models import Count, OuterRef, Subquery
-from django.db.models.functions import Coalesce
+from django.db.models import Count, OuterRef, Prefetch, Subquery
+from django.db.models.functions import Coalesce, Length, Substr
 from django.utils.translation import gettext_lazy as _
 
 from wagtail.admin.panels import (
@@ -24,7 +24,8 @@ from wagtail.admin.panels import (
     TabbedInterface,
 )
 from wagtail.fields import RichTextField
-from wagtail.models import Orderable, Page
+from wagtail.models import Orderable, Page, PageManager
+from wagtail.query import PageQuerySet
 from wagtail.search import index
 
 from kb.languages import CONTENT_LANGUAGES
@@ -146,10 +147,21 @@ class PartnerPage(Page):
         context["practices"] = (
             PracticePage.objects.child_of(self)
             .live()
-            .prefetch_related("themes")
+            .for_listing()
             .order_by("-start_year", "title")
         )
         return context
+
+
+class PracticePageQuerySet(PageQuerySet):
+    def for_listing(self) -> PracticePageQuerySet:
+        """What a practice card shows, in a fixed number of queries whatever the count."""
+        parent_path = Substr(OuterRef("path"), 1, Length(OuterRef("path")) - Page.steplen)
+        partner_title = PartnerPage.objects.filter(path=parent_path).values("title")[:1]
+        return self.annotate(partner_title=Subquery(partner_title)).prefetch_related(
+            "themes",
+            Prefetch("tagged_target_groups", TaggedPractice.objects.select_related("tag")),
+        )
 
 
 class PracticePage(Page):
@@ -305,6 +317,8 @@ class PracticePage(Page):
         help_text=_("Invented demonstration content: the site labels it “Sample content”."),
     )
 
+    objects = PageManager.from_queryset(PracticePageQuerySet)()
+
     parent_page_types = ["kb.PartnerPage"]
     subpage_types: list[str] = []
     exclude_fields_in_copy = ["external_id"]
@@ -412,6 +426,11 @@ class PracticePage(Page):
             self.external_id = None
         if errors:
             raise ValidationError(errors)
+
+    @property
+    def target_group_list(self) -> list:
+        """Target groups through the tagging rows, so that for_listing() can prefetch them."""
+        return sorted((item.tag for item in self.tagged_target_groups.all()), key=str)
 
     @property
     def partner(self) -> PartnerPage | None:
