@@ -1,3 +1,5 @@
+from django.utils.translation import gettext_lazy as _
+
 from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import SnippetViewSet, SnippetViewSetGroup
 
@@ -36,7 +38,7 @@ class PolicyFrameworkViewSet(TermViewSet):
 
 
 class TaxonomyViewSetGroup(SnippetViewSetGroup):
-    menu_label = "Taxonomy"
+    menu_label = _("Taxonomy")
     menu_icon = "list-ul"
     menu_order = 300
     items = (
