@@ -16,6 +16,7 @@ import sys
 import warnings
 from collections.abc import Iterator
 from pathlib import Path
+from urllib.parse import quote
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = Path(os.environ.get("ERSI_VAR_DIR", BASE_DIR / "var"))
@@ -30,7 +31,9 @@ def database_url() -> str:
 def embedded_database_url() -> str:
     server = _embedded_server()
     _ensure_database(server, DATABASE_NAME)
-    return server.get_uri(database=DATABASE_NAME)
+    # The socket directory as an encoded host, so that dj-database-url (and psql) see it.
+    socket_dir = server.get_postmaster_info().socket_dir
+    return f"postgresql://postgres@{quote(str(socket_dir), safe='')}/{DATABASE_NAME}"
 
 
 def _embedded_server():

@@ -34,6 +34,7 @@ INSTALLED_APPS = [
     "modelcluster",
     "taggit",
     "django_countries",
+    "django_tasks_db",
     "django_filters",
     "django.contrib.admin",
     "django.contrib.auth",
@@ -153,3 +154,17 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": "WARNING"},
 }
+
+# Background tasks. Wagtail's own index updates (modelsearch, via the django-tasks backport) run
+# immediately on the "default" alias; our tasks (search index journal, e-mails) go through a
+# database-backed queue on the "queue" alias, run by `manage.py db_worker --backend queue`.
+TASKS = {
+    "default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"},
+    "queue": {"BACKEND": "django_tasks_db.DatabaseBackend"},
+}
+
+# Search engine: "database" (PostgreSQL full-text, the default), "elasticsearch" or "opensearch"
+# at SEARCH_URL. See search/engines/ and README "Search".
+SEARCH_BACKEND = os.environ.get("SEARCH_BACKEND", "database")
+SEARCH_URL = os.environ.get("SEARCH_URL", "http://localhost:9200")
+SEARCH_INDEX_PREFIX = os.environ.get("SEARCH_INDEX_PREFIX", "ersi_")

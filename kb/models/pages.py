@@ -29,6 +29,7 @@ from wagtail.query import PageQuerySet
 from wagtail.search import index
 
 from kb.languages import CONTENT_LANGUAGES
+from kb.text import html_to_plain
 
 from .taxonomy import TaggedPractice
 
@@ -157,9 +158,13 @@ class PracticePageQuerySet(PageQuerySet):
     def for_listing(self) -> PracticePageQuerySet:
         """What a practice card shows, in a fixed number of queries whatever the count."""
         parent_path = Substr(OuterRef("path"), 1, Length(OuterRef("path")) - Page.steplen)
-        partner_title = PartnerPage.objects.filter(path=parent_path).values("title")[:1]
-        return self.annotate(partner_title=Subquery(partner_title)).prefetch_related(
+        partners = PartnerPage.objects.filter(path=parent_path)
+        return self.annotate(
+            partner_title=Subquery(partners.values("title")[:1]),
+            partner_slug=Subquery(partners.values("slug")[:1]),
+        ).prefetch_related(
             "themes",
+            "activity_types",
             Prefetch("tagged_target_groups", TaggedPractice.objects.select_related("tag")),
         )
 
@@ -339,6 +344,12 @@ class PracticePage(Page):
         index.RelatedFields("target_groups", [index.SearchField("name")]),
         index.FilterField("country"),
         index.FilterField("start_year"),
+        # Facets, as keyword fields in Elasticsearch/OpenSearch (see search/engines/).
+        index.FilterField("facet_themes"),
+        index.FilterField("facet_target_groups"),
+        index.FilterField("facet_activities"),
+        index.FilterField("facet_partner"),
+        index.FilterField("facet_org_type"),
     ]
 
     content_panels = [
@@ -426,6 +437,36 @@ class PracticePage(Page):
             self.external_id = None
         if errors:
             raise ValidationError(errors)
+
+    @classmethod
+    def get_indexed_objects(cls):
+        """What the search backends index in bulk (update_index), with relations prefetched."""
+        return super().get_indexed_objects().for_listing().select_related("organisation_type")
+
+    # Facet values as slugs; the search engines index and count them.
+    def facet_themes(self) -> list[str]:
+        return sorted(theme.slug for theme in self.themes.all())
+
+    def facet_target_groups(self) -> list[str]:
+        return [group.slug for group in self.target_group_list]
+
+    def facet_activities(self) -> list[str]:
+        return sorted(activity.slug for activity in self.activity_types.all())
+
+    def facet_partner(self) -> str | None:
+        if hasattr(self, "partner_slug"):
+            return self.partner_slug
+        partner = self.partner
+        return partner.slug if partner else None
+
+    def facet_org_type(self) -> str | None:
+        return self.organisation_type.slug if self.organisation_type else None
+
+    def plain_text(self) -> str:
+        """Every written section as plain text, for search snippets."""
+        return "\n\n".join(
+            html_to_plain(html) for _anchor, _heading, html in self.structured_sections
+        )
 
     @property
     def target_group_list(self) -> list:

@@ -1,0 +1,91 @@
+"""The contract every search engine implements; the views and tests speak only this.
+
+An engine answers a `SearchRequest` with ids, scores, snippets and facet counts; turning ids into
+pages, labels and URLs is the caller's job (search/service.py).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from typing import Literal, Protocol
+
+# Facet name -> the SearchRecord column / document field holding its values.
+FACETS = ("theme", "target_group", "country", "partner", "org_type", "activity")
+Sort = Literal["relevance", "newest", "title"]
+# Markers that engines put around matched words in snippets; replaced by <mark> after escaping.
+MARK_START, MARK_END = "\ue000", "\ue001"
+
+
+class EngineUnavailable(Exception):
+    """The engine cannot be reached; callers fall back to PostgreSQL and say so."""
+
+
+@dataclass(frozen=True)
+class Clause:
+    """One part of the query: any of its alternatives (phrases) may match."""
+
+    alternatives: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class ParsedQuery:
+    text: str
+    clauses: tuple[Clause, ...]
+    corrected: str | None = None  # the query with spelling corrected, when it differs
+
+    @property
+    def is_empty(self) -> bool:
+        return not self.clauses
+
+
+@dataclass(frozen=True)
+class SearchRequest:
+    query: ParsedQuery
+    filters: dict[str, tuple[str, ...]] = field(default_factory=dict)  # OR within, AND across
+    year_from: int | None = None
+    year_to: int | None = None
+    sort: Sort = "relevance"
+    page: int = 1
+    page_size: int = 20
+    with_facets: bool = True
+
+    @property
+    def offset(self) -> int:
+        return (self.page - 1) * self.page_size
+
+
+@dataclass
+class Hit:
+    page_id: int
+    score: float
+    snippet: str = ""  # plain text with MARK_START/MARK_END around matches; not yet escaped
+
+
+@dataclass
+class EngineResult:
+    total: int
+    hits: list[Hit]
+    # facet -> value -> count, counted with every filter except the facet's own
+    facets: dict[str, dict[str, int]] = field(default_factory=dict)
+
+
+Progress = Callable[[int], None]
+
+
+class SearchEngine(Protocol):
+    name: str
+
+    def search(self, request: SearchRequest) -> EngineResult: ...
+
+    def suggest_titles(self, prefix: str, limit: int) -> list[tuple[int, str]]: ...
+
+    def similar(self, page_id: int, limit: int) -> list[int]: ...
+
+    def index_pages(self, page_ids: Iterable[int]) -> None: ...
+
+    def remove_pages(self, page_ids: Iterable[int]) -> None: ...
+
+    def rebuild(self, progress: Progress | None = None) -> int: ...
+
+    def indexed_ids(self) -> set[int]: ...
