@@ -9,6 +9,7 @@ from django.conf.locale import LANG_INFO
 from django.utils.translation import gettext_lazy as _
 
 from ersi_practices.database import database_url
+from search.engines.config import wagtail_search_backends
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 
@@ -131,7 +132,6 @@ DATA_UPLOAD_MAX_NUMBER_FIELDS = 10_000
 
 WAGTAIL_SITE_NAME = "ERSI Practices"
 WAGTAILADMIN_BASE_URL = os.environ.get("BASE_URL", "http://127.0.0.1:8000")
-WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "wagtail.search.backends.database"}}
 WAGTAILDOCS_EXTENSIONS = ["csv", "docx", "odt", "ods", "odp", "pdf", "pptx", "rtf", "txt", "xlsx"]
 WAGTAILDOCS_MAX_UPLOAD_SIZE = 20 * 1024 * 1024
 WAGTAILIMAGES_MAX_UPLOAD_SIZE = 10 * 1024 * 1024
@@ -168,3 +168,4 @@ TASKS = {
 SEARCH_BACKEND = os.environ.get("SEARCH_BACKEND", "database")
 SEARCH_URL = os.environ.get("SEARCH_URL", "http://localhost:9200")
 SEARCH_INDEX_PREFIX = os.environ.get("SEARCH_INDEX_PREFIX", "ersi_")
+WAGTAILSEARCH_BACKENDS = wagtail_search_backends(SEARCH_BACKEND, SEARCH_URL, SEARCH_INDEX_PREFIX)

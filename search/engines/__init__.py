@@ -1,21 +1,22 @@
 """Which engine answers searches: PostgreSQL by default, Elasticsearch/OpenSearch when configured.
 
 PostgreSQL (the SearchRecord table) is always kept up to date as well, so it can answer while an
-external engine is unreachable (see search/service.py).
+external engine is unreachable (see search/service.py). Imports are lazy: settings import
+search.engines.config, before any model can be loaded.
 """
 
 from __future__ import annotations
 
-from django.conf import settings
+from typing import TYPE_CHECKING
 
-from search.engines.base import EngineUnavailable, SearchEngine
-from search.engines.postgres import PostgresEngine
-
-__all__ = ["EngineUnavailable", "PostgresEngine", "SearchEngine", "get_engine", "external_engine"]
+if TYPE_CHECKING:
+    from search.engines.base import SearchEngine
 
 
 def external_engine() -> SearchEngine | None:
     """The configured Elasticsearch/OpenSearch engine, or None on the PostgreSQL default."""
+    from django.conf import settings
+
     if settings.SEARCH_BACKEND == "database":
         return None
     from search.engines.elastic import ElasticEngine
@@ -24,4 +25,6 @@ def external_engine() -> SearchEngine | None:
 
 
 def get_engine() -> SearchEngine:
+    from search.engines.postgres import PostgresEngine
+
     return external_engine() or PostgresEngine()
