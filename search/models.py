@@ -35,9 +35,6 @@ class SearchRecord(models.Model):
     boost = models.FloatField(default=1.0, help_text="small multiplier for recent/assessed")
     vector = SearchVectorField(null=True)
 
-    def __str__(self) -> str:
-        return self.title
-
     class Meta:
         indexes = [
             GinIndex(fields=["vector"], name="search_record_vector"),
@@ -51,6 +48,9 @@ class SearchRecord(models.Model):
             models.Index(fields=["-published_at"], name="search_record_published"),
         ]
 
+    def __str__(self) -> str:
+        return self.title
+
 
 class SearchTerm(models.Model):
     """Words that occur in published practices: the vocabulary for spelling corrections."""
@@ -59,11 +59,11 @@ class SearchTerm(models.Model):
     stem = models.CharField(max_length=60, db_index=True)  # English stem (ts_lexize)
     frequency = models.PositiveIntegerField(default=1)
 
-    def __str__(self) -> str:
-        return self.word
-
     class Meta:
         indexes = [GinIndex(fields=["word"], name="search_term_trgm", opclasses=["gin_trgm_ops"])]
+
+    def __str__(self) -> str:
+        return self.word
 
 
 class Synonym(index.Indexed, models.Model):
@@ -106,11 +106,11 @@ class IndexChange(models.Model):
     next_attempt_at = models.DateTimeField(null=True, blank=True)
     last_error = models.TextField(blank=True)
 
-    def __str__(self) -> str:
-        return f"{self.action} page {self.page_id}"
-
     class Meta:
         ordering = ["id"]
+
+    def __str__(self) -> str:
+        return f"{self.action} page {self.page_id}"
 
 
 class QueryOutcome(models.Model):
@@ -120,10 +120,10 @@ class QueryOutcome(models.Model):
     date = models.DateField()
     zero_result_hits = models.PositiveIntegerField(default=0)
 
-    def __str__(self) -> str:
-        return f"{self.query_string} ({self.date})"
-
     class Meta:
         constraints = [
             models.UniqueConstraint(fields=["query_string", "date"], name="unique_query_day")
         ]
+
+    def __str__(self) -> str:
+        return f"{self.query_string} ({self.date})"

@@ -1,26 +1,132 @@
-from django.core.paginator import EmptyPage, PageNotAnInteger, Paginator
+"""/search/ (HTML), /api/search/ and /api/search/suggest/ (JSON)."""
+
+from __future__ import annotations
+
+from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.template.response import TemplateResponse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET
 
-from wagtail.contrib.search_promotions.models import Query
+from kb.models import PartnerPage, PracticePage, TargetGroup, Theme
+from search.engines import get_engine
+from search.engines.base import EngineUnavailable
+from search.engines.postgres import PostgresEngine
+from search.params import InvalidSearch, SearchParams, parse_params
+from search.service import SearchResponse, facet_vocabulary, run_search
 
-from kb.models import PracticePage
+SUGGEST_LIMIT = 8
+SUGGEST_MIN_LENGTH = 2
 
-MAX_QUERY_LENGTH = 200
+
+def _vocabulary_sets(vocabulary: dict[str, dict[str, str]]) -> dict[str, set[str]]:
+    return {name: set(values) for name, values in vocabulary.items()}
 
 
-def search(request):
-    query = request.GET.get("q", "").strip()[:MAX_QUERY_LENGTH]
-    results = PracticePage.objects.none()
-    if query:
-        results = PracticePage.objects.live().search(query)
-        Query.get(query).add_hit()
-    paginator = Paginator(results, 20)
+@require_GET
+def search_page(request: HttpRequest) -> HttpResponse:
+    vocabulary = facet_vocabulary()
+    errors: dict[str, str] = {}
     try:
-        page = paginator.page(request.GET.get("page", 1))
-    except PageNotAnInteger:
-        page = paginator.page(1)
-    except EmptyPage:
-        page = paginator.page(paginator.num_pages)
+        params = parse_params(request.GET, _vocabulary_sets(vocabulary))
+    except InvalidSearch as exc:
+        # Keep what can be kept: search again with only the valid parameters.
+        errors = exc.errors
+        cleaned = request.GET.copy()
+        for key in errors:
+            cleaned.pop(key, None)
+        params = parse_params(cleaned, _vocabulary_sets(vocabulary))
+    response = run_search(params, vocabulary)
+    if response.page > response.pages:
+        errors["page"] = _("There is no page %(page)s; showing the last page.") % {
+            "page": response.page
+        }
+        response = run_search(
+            SearchParams(**{**params.__dict__, "page": response.pages}), vocabulary
+        )
     return TemplateResponse(
-        request, "search/search.html", {"search_query": query, "search_results": page}
+        request,
+        "search/search.html",
+        {"search": response, "errors": errors, "search_query": params.q},
+        status=400 if errors else 200,
     )
+
+
+@require_GET
+def search_api(request: HttpRequest) -> JsonResponse:
+    vocabulary = facet_vocabulary()
+    try:
+        params = parse_params(request.GET, _vocabulary_sets(vocabulary))
+    except InvalidSearch as exc:
+        return _bad_request(exc.errors)
+    response = run_search(params, vocabulary)
+    if response.page > response.pages:
+        return _bad_request(
+            {"page": _("Page %(page)s is out of range: there are %(pages)s pages.")
+             % {"page": response.page, "pages": response.pages}}
+        )  # fmt: skip
+    return JsonResponse(response_json(request, response))
+
+
+def _bad_request(errors: dict[str, str]) -> JsonResponse:
+    return JsonResponse({"error": _("Invalid search parameters."), "errors": errors}, status=400)
+
+
+def response_json(request: HttpRequest, response: SearchResponse) -> dict:
+    return {
+        "count": response.count,
+        "page": response.page,
+        "pages": response.pages,
+        "engine": response.engine,
+        "degraded": response.degraded,
+        "corrected": response.corrected,
+        "results": [
+            {
+                "id": item.page.pk,
+                "external_id": item.page.external_id,
+                "title": item.page.title,
+                "url": request.build_absolute_uri(item.page.url),
+                "summary": item.page.summary,
+                "snippet": str(item.snippet),
+                "partner": {"slug": item.page.partner_slug, "name": item.page.partner_title},
+                "country": str(item.page.country) or None,
+                "themes": [t.slug for t in item.page.themes.all()],
+                "target_groups": [g.slug for g in item.page.target_group_list],
+                "start_year": item.page.start_year,
+                "score": round(item.score, 4),
+                "promoted": item.promoted,
+            }
+            for item in response.results
+        ],
+        "facets": {
+            facet.name: [
+                {"value": v.value, "label": v.label, "count": v.count} for v in facet.values
+            ]
+            for facet in response.facets
+        },
+    }
+
+
+@require_GET
+def suggest_api(request: HttpRequest) -> JsonResponse:
+    """Suggestions while typing: practice titles, themes, target groups and partners."""
+    q = " ".join(request.GET.get("q", "").split())[:100]
+    if len(q) < SUGGEST_MIN_LENGTH:
+        return JsonResponse({"query": q, "suggestions": []})
+    engine = get_engine()
+    try:
+        titles = engine.suggest_titles(q, SUGGEST_LIMIT)
+    except EngineUnavailable:
+        titles = PostgresEngine().suggest_titles(q, SUGGEST_LIMIT)
+    urls = {p.pk: p.url for p in PracticePage.objects.filter(pk__in=[pk for pk, _t in titles])}
+    suggestions = [
+        {"type": "practice", "label": title, "url": urls.get(pk)} for pk, title in titles
+    ]
+    for kind, model, param in (
+        ("theme", Theme, "theme"),
+        ("target_group", TargetGroup, "target_group"),
+    ):
+        for slug, name in model.objects.filter(name__icontains=q).values_list("slug", "name")[:4]:
+            suggestions.append({"type": kind, "label": name, "url": f"/search/?{param}={slug}"})
+    for partner in PartnerPage.objects.live().filter(title__icontains=q)[:4]:
+        suggestions.append({"type": "partner", "label": partner.title, "url": partner.url})
+    return JsonResponse({"query": q, "suggestions": suggestions})

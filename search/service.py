@@ -1,0 +1,257 @@
+"""One search, as the HTML page and the JSON API both need it.
+
+Parses the query (synonyms, spelling), asks the configured engine, falls back to PostgreSQL when
+that engine is unreachable (`degraded`), turns ids into pages and facet values into labels,
+puts editors' promotions first, and logs the query for the curators' report.
+"""
+
+from __future__ import annotations
+
+import logging
+import math
+from dataclasses import dataclass
+from html import escape
+
+from django_countries import countries
+
+from django.db.models import F
+from django.utils import timezone
+from django.utils.safestring import SafeString, mark_safe
+from django.utils.translation import gettext_lazy as _
+
+from wagtail.contrib.search_promotions.models import Query, SearchPromotion
+from wagtail.search.utils import normalise_query_string
+
+from kb.models import ActivityType, OrganisationType, PartnerPage, PracticePage, TargetGroup, Theme
+from search.engines import get_engine
+from search.engines.base import (
+    FACETS,
+    MARK_END,
+    MARK_START,
+    EngineResult,
+    EngineUnavailable,
+    SearchRequest,
+)
+from search.engines.postgres import PostgresEngine
+from search.models import QueryOutcome, SearchRecord
+from search.params import FACET_PARAMS, SearchParams
+from search.query import parse_query
+
+logger = logging.getLogger(__name__)
+
+FACET_LABELS = {
+    "theme": _("Theme"),
+    "target_group": _("Target group"),
+    "country": _("Country"),
+    "partner": _("Partner"),
+    "org_type": _("Type of organisation"),
+    "activity": _("Activity type"),
+}
+MAX_PROMOTED = 3
+
+
+@dataclass
+class FacetValue:
+    value: str
+    label: str
+    count: int
+    selected: bool
+    url: str = ""  # the search with this value toggled (and back to page 1)
+
+
+@dataclass
+class Facet:
+    name: str
+    label: str
+    values: list[FacetValue]
+
+    @property
+    def selected(self) -> list[FacetValue]:
+        return [v for v in self.values if v.selected]
+
+
+@dataclass
+class ResultItem:
+    page: PracticePage
+    snippet: SafeString
+    score: float
+    promoted: bool = False
+
+
+@dataclass
+class SearchResponse:
+    params: SearchParams
+    count: int
+    pages: int
+    engine: str
+    degraded: bool
+    results: list[ResultItem]
+    facets: list[Facet]
+    corrected: str | None = None
+
+    @property
+    def page(self) -> int:
+        return self.params.page
+
+    def url(self, **changes) -> str:
+        query = self.params.as_query(**changes).urlencode()
+        return f"?{query}" if query else "?"
+
+    @property
+    def active_filters(self) -> list[FacetValue]:
+        return [value for facet in self.facets for value in facet.selected]
+
+    @property
+    def clear_filters_url(self) -> str:
+        """The same words without any filter: the broader search to offer when nothing matches."""
+        return self.url(page=None, year_from=None, year_to=None, **{p: [] for p in FACET_PARAMS})
+
+    @property
+    def corrected_url(self) -> str:
+        return self.url(q=self.corrected, page=None) if self.corrected else ""
+
+    @property
+    def sort_links(self) -> list[tuple[str, str, str, bool]]:
+        labels = {"relevance": _("Relevance"), "newest": _("Newest"), "title": _("Title")}
+        return [
+            (sort, str(labels[sort]), self.url(sort=sort, page=None), sort == self.params.sort)
+            for sort in labels
+        ]
+
+    @property
+    def previous_url(self) -> str:
+        return self.url(page=self.page - 1) if self.page > 1 else ""
+
+    @property
+    def next_url(self) -> str:
+        return self.url(page=self.page + 1) if self.page < self.pages else ""
+
+    @property
+    def first_result(self) -> int:
+        return (self.page - 1) * self.params.page_size + 1 if self.count else 0
+
+    @property
+    def last_result(self) -> int:
+        return min(self.count, self.page * self.params.page_size)
+
+
+def toggled_url(params: SearchParams, facet: str, value: str) -> str:
+    selected = list(params.filters.get(facet, ()))
+    selected = [v for v in selected if v != value] if value in selected else [*selected, value]
+    param = next(p for p, name in FACET_PARAMS.items() if name == facet)
+    query = params.as_query(page=None, **{param: selected}).urlencode()
+    return f"?{query}" if query else "?"
+
+
+def facet_vocabulary() -> dict[str, dict[str, str]]:
+    """Every value each facet can take, with its label (six small queries, whatever the data)."""
+    present = SearchRecord.objects.exclude(country="").values_list("country", flat=True).distinct()
+    return {
+        "theme": dict(Theme.objects.values_list("slug", "name")),
+        "target_group": dict(TargetGroup.objects.values_list("slug", "name")),
+        "country": {code: countries.name(code) for code in present},
+        "partner": dict(PartnerPage.objects.values_list("slug", "title")),
+        "org_type": dict(OrganisationType.objects.values_list("slug", "name")),
+        "activity": dict(ActivityType.objects.values_list("slug", "name")),
+    }
+
+
+def snippet_html(text: str) -> SafeString:
+    """Escape the engine's snippet, then turn its match markers into <mark> elements."""
+    html = escape(text).replace(MARK_START, "<mark>").replace(MARK_END, "</mark>")
+    return mark_safe(html)  # noqa: S308 - escaped above; only our own <mark> tags are added
+
+
+def run_search(params: SearchParams, vocabulary: dict[str, dict[str, str]]) -> SearchResponse:
+    parsed = parse_query(params.q)
+    request = SearchRequest(
+        query=parsed,
+        filters=params.filters,
+        year_from=params.year_from,
+        year_to=params.year_to,
+        sort=params.sort,
+        page=params.page,
+        page_size=params.page_size,
+    )
+    engine = get_engine()
+    degraded = False
+    try:
+        result: EngineResult = engine.search(request)
+    except EngineUnavailable:
+        logger.warning("Search engine %s unreachable; answering from PostgreSQL", engine.name)
+        engine, degraded = PostgresEngine(), True
+        result = engine.search(request)
+
+    promoted = promoted_pages(params.q) if params.q and params.page == 1 else []
+    promoted_ids = {page.pk for page in promoted}
+    hits = [hit for hit in result.hits if hit.page_id not in promoted_ids]
+    pages = {
+        page.pk: page
+        for page in PracticePage.objects.live()
+        .filter(pk__in=[hit.page_id for hit in hits])
+        .for_listing()
+    }
+    results = [
+        ResultItem(page, snippet_html(page.summary), 0.0, promoted=True) for page in promoted
+    ]
+    results += [
+        ResultItem(pages[hit.page_id], snippet_html(hit.snippet), hit.score)
+        for hit in hits
+        if hit.page_id in pages
+    ]
+    facets = [
+        Facet(
+            name,
+            str(FACET_LABELS[name]),
+            sorted(
+                (
+                    FacetValue(
+                        value,
+                        label,
+                        result.facets.get(name, {}).get(value, 0),
+                        value in params.filters.get(name, ()),
+                        toggled_url(params, name, value),
+                    )
+                    for value, label in vocabulary[name].items()
+                ),
+                key=lambda v: (-v.count, v.label),
+            ),
+        )
+        for name in FACETS
+    ]
+    log_query(params.q, found=result.total)
+    return SearchResponse(
+        params=params,
+        count=result.total,
+        pages=max(1, math.ceil(result.total / params.page_size)),
+        engine=engine.name,
+        degraded=degraded,
+        results=results,
+        facets=facets,
+        corrected=parsed.corrected,
+    )
+
+
+def promoted_pages(query_string: str) -> list[PracticePage]:
+    """Practices that editors promoted for this exact query (Wagtail search promotions)."""
+    promotions = SearchPromotion.objects.filter(
+        query__query_string=normalise_query_string(query_string), page__live=True
+    ).order_by("sort_order")[:MAX_PROMOTED]
+    ids = [p.page_id for p in promotions if p.page_id]
+    pages = {p.pk: p for p in PracticePage.objects.live().filter(pk__in=ids).for_listing()}
+    return [pages[pk] for pk in ids if pk in pages]
+
+
+def log_query(query_string: str, *, found: int) -> None:
+    """Wagtail's query log counts the search; we also count the searches that found nothing."""
+    if not query_string:
+        return
+    query = Query.get(query_string)
+    query.add_hit()
+    if found == 0:
+        outcome, _created = QueryOutcome.objects.get_or_create(
+            query_string=query.query_string, date=timezone.localdate()
+        )
+        QueryOutcome.objects.filter(pk=outcome.pk).update(
+            zero_result_hits=F("zero_result_hits") + 1
+        )
