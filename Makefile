@@ -8,7 +8,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 
 .DEFAULT_GOAL := help
-.PHONY: help lock setup run serve demo admin migrate test test-fast test-browser lint format check browser db-stop db-shell clean
+.PHONY: help lock setup run worker serve demo admin migrate test test-fast test-browser lint format check browser db-stop db-shell clean
 
 help: ## List the targets
 	@grep -hE '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F ':.*## ' '{printf "  make %-14s %s\n", $$1, $$2}'
@@ -35,7 +35,13 @@ admin: setup ## Ensure an admin account (ADMIN_USERNAME / ADMIN_PASSWORD / ADMIN
 	$(MANAGE) ensure_admin
 
 run: demo admin ## Set up everything and serve the site on http://$(HOST):$(PORT)/ (admin at /admin/)
+	@echo "Starting the task worker (search index journal, e-mails) and the web server"
+	@trap 'kill $$worker 2>/dev/null' EXIT; \
+	$(MANAGE) db_worker --backend queue --interval 1 --no-startup-delay & worker=$$!; \
 	$(MANAGE) runserver $(HOST):$(PORT)
+
+worker: setup ## Run the background task worker on its own
+	$(MANAGE) db_worker --backend queue --interval 1
 
 browser: ## Install Debian's Chromium for the browser tests when it is missing
 	@command -v chromium >/dev/null || { \

@@ -28,12 +28,12 @@ def database_url() -> str:
     return os.environ.get("DATABASE_URL") or embedded_database_url()
 
 
-def embedded_database_url() -> str:
+def embedded_database_url(name: str = DATABASE_NAME) -> str:
     server = _embedded_server()
-    _ensure_database(server, DATABASE_NAME)
+    _ensure_database(server, name)
     # The socket directory as an encoded host, so that dj-database-url (and psql) see it.
     socket_dir = server.get_postmaster_info().socket_dir
-    return f"postgresql://postgres@{quote(str(socket_dir), safe='')}/{DATABASE_NAME}"
+    return f"postgresql://postgres@{quote(str(socket_dir), safe='')}/{name}"
 
 
 def _embedded_server():
@@ -118,7 +118,9 @@ if __name__ == "__main__":
     command = sys.argv[1] if len(sys.argv) > 1 else "url"
     if command == "stop":
         stop()
+    elif command == "url" and len(sys.argv) > 2:
+        print(embedded_database_url(sys.argv[2]))  # another database on the embedded server
     elif command == "url":
         print(database_url())
     else:
-        raise SystemExit("usage: python -m ersi_practices.database [url|stop]")
+        raise SystemExit("usage: python -m ersi_practices.database [url [NAME]|stop]")

@@ -1,21 +1,52 @@
+import pytest
+
 from tests.factories import PracticePageFactory
 
 
-def test_search_finds_practices_by_word(client, partners):
-    PracticePageFactory(parent=partners["brzeziny"], title="Social cooperative school canteens")
-    PracticePageFactory(parent=partners["lalrg"], title="Accessible libraries")
+@pytest.fixture
+def two_practices(partners):
+    canteens = PracticePageFactory(
+        parent=partners["brzeziny"], title="Social cooperative school canteens", country="PL"
+    )
+    libraries = PracticePageFactory(parent=partners["lalrg"], title="Accessible libraries", country="LV")
+    for page in (canteens, libraries):
+        page.save_revision().publish()
+    return canteens, libraries
+
+
+def titles(response):
+    return [item.page.title for item in response.context["search"].results]
+
+
+def test_search_finds_practices_by_word(client, two_practices):
     response = client.get("/search/", {"q": "canteens"})
     assert response.status_code == 200
-    titles = [p.title for p in response.context["search_results"]]
-    assert titles == ["Social cooperative school canteens"]
+    assert titles(response) == ["Social cooperative school canteens"]
+    assert "<mark>canteens</mark>" in response.content.decode()
 
 
-def test_search_without_results_says_so(client, partners):
+def test_search_without_results_says_so(client, two_practices):
     response = client.get("/search/", {"q": "zzzzqqq"})
     assert response.status_code == 200
     assert "No practices match" in response.content.decode()
 
 
-def test_search_page_survives_odd_input(client, partners):
-    for q in ("", "'\"<script>", "a" * 10_000, "AND OR NOT ( ) :"):
-        assert client.get("/search/", {"q": q, "page": "x"}).status_code == 200
+def test_browsing_without_words_lists_everything(client, two_practices):
+    response = client.get("/search/")
+    assert response.context["search"].count == 2
+
+
+def test_bad_parameters_get_a_message_and_the_valid_part_still_searches(client, two_practices):
+    response = client.get("/search/", {"q": "canteens", "year_from": "abc", "theme": "nope"})
+    assert response.status_code == 400
+    html = response.content.decode()
+    assert "Give a year between 1900 and 2100." in html
+    assert "Unknown value: nope." in html
+    assert titles(response) == ["Social cooperative school canteens"]
+
+
+@pytest.mark.parametrize("q", ["'\"<script>alert(1)</script>", "a" * 10_000, "AND OR NOT ( ) : * !"])
+def test_search_page_survives_odd_input(client, two_practices, q):
+    response = client.get("/search/", {"q": q, "page": "x"})
+    assert response.status_code in (200, 400)
+    assert "<script>alert(1)</script>" not in response.content.decode()

@@ -1,0 +1,186 @@
+"""One behaviour suite for every engine: PostgreSQL, Elasticsearch and OpenSearch.
+
+The `engine` fixture (tests/search/conftest.py) runs each test on each engine; Elasticsearch and
+OpenSearch run on osmem-server, an in-memory stand-in, unless ELASTICSEARCH_URL/OPENSEARCH_URL
+point at real servers.
+"""
+
+import pytest
+
+from kb.models import ActivityType, TargetGroup, Theme
+from kb.text import plain_to_html
+from search.engines.base import MARK_END, MARK_START, SearchRequest
+from search.query import parse_query
+from search.synonyms import seed_synonyms
+from tests.factories import PracticePageFactory
+
+
+def practice(partner, title, *, summary="", results="", themes=(), groups=(), activities=(),
+             country="PL", year=2018, **fields):  # fmt: skip
+    page = PracticePageFactory(
+        parent=partner,
+        title=title,
+        summary=summary or f"About {title.lower()}.",
+        problem=plain_to_html(fields.pop("problem", "A local need was not met.")),
+        approach=plain_to_html(fields.pop("approach", "A team of staff and volunteers.")),
+        results=plain_to_html(results),
+        country=country,
+        start_year=year,
+        themes=[Theme.objects.get(slug=s) for s in themes],
+        target_groups=[TargetGroup.objects.get(slug=s) for s in groups],
+        **fields,
+    )
+    page.activity_types.set([ActivityType.objects.get(slug=s) for s in activities])
+    page.save_revision().publish()
+    return page
+
+
+@pytest.fixture
+def corpus(partners, indexed):
+    seed_synonyms()
+    p = partners
+    pages = {
+        "coop": practice(p["brzeziny"], "Social cooperative running school canteens",
+                         summary="A social cooperative of unemployed women cooks school meals.",
+                         themes=["social-economy", "employment"], groups=["long-term-unemployed"],
+                         activities=["workshop"], year=2015),
+        "garden": practice(p["lyaskovets"], "Market garden enterprise",
+                           summary="Vegetables grown by people with disabilities.",
+                           results="Twelve cooperatives in the region copied the model.",
+                           themes=["social-economy", "disability-inclusion"],
+                           groups=["people-with-disabilities"], country="BG", year=2019),
+        "seniors": practice(p["lalrg"], "Neighbourhood hubs for older people",
+                            summary="Drop-in hubs against loneliness of older people.",
+                            themes=["active-ageing"], groups=["older-people"], country="LV",
+                            year=2021),
+        "elderly": practice(p["kraslava"], "Home visits to the elderly",
+                            summary="Volunteers visit elderly residents living alone.",
+                            themes=["active-ageing", "civic-participation"],
+                            groups=["older-people", "volunteers"], country="LV", year=2012),
+        "housing": practice(p["wsx-enterprise"], "Housing First for rough sleepers",
+                            summary="Flats first, then support, for people sleeping rough.",
+                            themes=["housing-homelessness"], groups=["homeless-people"],
+                            country="GB", year=2020),
+        "youth": practice(p["local-councils-association-malta"], "Youth guarantee outreach",
+                          summary="Street outreach to young people who left school.",
+                          themes=["youth-inclusion", "employment"], groups=["neet"],
+                          country="MT", year=2017),
+    }  # fmt: skip
+    indexed(*pages.values())
+    return pages
+
+
+def search(engine, q="", **kwargs):
+    return engine.search(SearchRequest(query=parse_query(q), **kwargs))
+
+
+def ids(result):
+    return [hit.page_id for hit in result.hits]
+
+
+def test_words_find_practices_ranked_by_relevance(engine, corpus):
+    result = search(engine, "cooperative")
+    # a match in the title and summary outranks a match deep in the results text
+    assert ids(result)[:2] == [corpus["coop"].pk, corpus["garden"].pk]
+    assert result.total == 2
+    assert result.hits[0].score > result.hits[1].score > 0
+
+
+def test_inflected_forms_match(engine, corpus):
+    assert corpus["coop"].pk in ids(search(engine, "cooperatives"))
+    assert corpus["garden"].pk in ids(search(engine, "disability"))
+
+
+@pytest.mark.parametrize(("typed", "key"), [("disabilty", "garden"), ("homeles", "housing")])
+def test_misspellings_still_find_the_practice(engine, corpus, typed, key):
+    result = search(engine, typed)
+    assert corpus[key].pk in ids(result)
+
+
+def test_spelling_correction_is_reported(corpus):
+    assert parse_query("disabilty").corrected == "disability"
+    assert parse_query("disability").corrected is None
+
+
+def test_synonyms_work_in_both_directions(engine, corpus):
+    for q in ("elderly", "older people", "seniors"):
+        found = set(ids(search(engine, q)))
+        assert {corpus["seniors"].pk, corpus["elderly"].pk} <= found, q
+    for q in ("rough sleepers", "homeless"):
+        assert corpus["housing"].pk in ids(search(engine, q)), q
+
+
+def test_all_words_must_match(engine, corpus):
+    assert ids(search(engine, "cooperative canteens")) == [corpus["coop"].pk]
+
+
+def test_nothing_found_is_an_empty_result_not_an_error(engine, corpus):
+    result = search(engine, "zebra xylophone")
+    assert result.total == 0 and result.hits == []
+
+
+def test_facets_or_within_and_across_with_counts(engine, corpus):
+    both = search(engine, filters={"country": ("LV", "GB")})
+    assert set(ids(both)) == {corpus["seniors"].pk, corpus["elderly"].pk, corpus["housing"].pk}
+    narrowed = search(engine, filters={"country": ("LV", "GB"), "theme": ("civic-participation",)})
+    assert ids(narrowed) == [corpus["elderly"].pk]
+    facets = narrowed.facets
+    # each facet is counted with the other facets' filters, not its own
+    assert facets["country"] == {"LV": 1}
+    assert facets["theme"]["active-ageing"] == 2 and facets["theme"]["housing-homelessness"] == 1
+    assert facets["target_group"] == {"older-people": 1, "volunteers": 1}
+    assert facets["partner"] == {"kraslava": 1}
+
+
+def test_facet_counts_cover_every_facet(engine, corpus):
+    facets = search(engine, "cooperative").facets
+    assert facets["theme"] == {"social-economy": 2, "employment": 1, "disability-inclusion": 1}
+    assert facets["country"] == {"PL": 1, "BG": 1}
+    assert facets["activity"] == {"workshop": 1}
+    assert facets["org_type"] == {}
+    assert facets["target_group"] == {"long-term-unemployed": 1, "people-with-disabilities": 1}
+
+
+def test_year_range(engine, corpus):
+    result = search(engine, year_from=2018, year_to=2020)
+    assert set(ids(result)) == {corpus["garden"].pk, corpus["housing"].pk}
+
+
+def test_sort_and_pagination(engine, corpus):
+    by_title = search(engine, sort="title", page_size=4)
+    assert by_title.total == 6 and len(by_title.hits) == 4
+    page_two = search(engine, sort="title", page_size=4, page=2)
+    titles = [p.title for p in sorted(corpus.values(), key=lambda p: p.title.lower())]
+    by_id = {p.pk: p.title for p in corpus.values()}
+    assert [by_id[i] for i in ids(by_title) + ids(page_two)] == titles
+    newest = search(engine, sort="newest")
+    published = sorted(corpus.values(), key=lambda p: p.first_published_at, reverse=True)
+    assert ids(newest) == [p.pk for p in published]
+
+
+def test_snippets_mark_the_query_words(engine, corpus):
+    [hit] = search(engine, "canteens").hits
+    assert f"{MARK_START}canteens{MARK_END}".lower() in hit.snippet.lower()
+
+
+def test_suggestions_complete_titles(engine, corpus):
+    suggestions = engine.suggest_titles("hous", 5)
+    assert (corpus["housing"].pk, "Housing First for rough sleepers") in suggestions
+    assert engine.suggest_titles("zzz", 5) == []
+
+
+def test_similar_practices_never_include_the_practice_itself(engine, corpus):
+    similar = engine.similar(corpus["seniors"].pk, 4)
+    assert corpus["seniors"].pk not in similar
+    assert similar[0] == corpus["elderly"].pk  # same theme, same target group, same country
+    assert 1 <= len(similar) <= 4
+
+
+def test_unpublished_and_removed_practices_leave_the_index(engine, corpus, indexed):
+    corpus["youth"].unpublish()
+    indexed(corpus["youth"])
+    assert corpus["youth"].pk not in ids(search(engine, "outreach"))
+    engine.remove_pages([corpus["coop"].pk])
+    indexed()
+    assert corpus["coop"].pk not in engine.indexed_ids()
+    assert engine.indexed_ids() == {p.pk for k, p in corpus.items() if k not in ("youth", "coop")}
