@@ -1,3 +1,5 @@
+import os
+
 from .base import *  # noqa: F403
 
 DEBUG = False
@@ -13,3 +15,5 @@ TASKS = {
     "default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"},
     "queue": {"BACKEND": "django.tasks.backends.immediate.ImmediateBackend"},
 }
+# One test database per test run, so that several runs can share the embedded server.
+DATABASES["default"]["TEST"] = {"NAME": f"test_ersi_practices_{os.getpid()}"}  # noqa: F405

@@ -46,7 +46,11 @@ def test_facets_combine_or_within_and_across(client, practices):
     assert count(country=["PL", "BE"], theme="social-economy") == 1
     data = client.get("/api/search/", {"country": "PL"}).json()
     # a facet is counted with every filter but its own: the other countries still show
-    assert {f["value"]: f["count"] for f in data["facets"]["country"]} == {"PL": 1, "BG": 1, "BE": 1}
+    assert {f["value"]: f["count"] for f in data["facets"]["country"]} == {
+        "PL": 1,
+        "BG": 1,
+        "BE": 1,
+    }
 
 
 @pytest.mark.parametrize(

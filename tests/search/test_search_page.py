@@ -8,7 +8,9 @@ def two_practices(partners):
     canteens = PracticePageFactory(
         parent=partners["brzeziny"], title="Social cooperative school canteens", country="PL"
     )
-    libraries = PracticePageFactory(parent=partners["lalrg"], title="Accessible libraries", country="LV")
+    libraries = PracticePageFactory(
+        parent=partners["lalrg"], title="Accessible libraries", country="LV"
+    )
     for page in (canteens, libraries):
         page.save_revision().publish()
     return canteens, libraries
@@ -45,7 +47,9 @@ def test_bad_parameters_get_a_message_and_the_valid_part_still_searches(client, 
     assert titles(response) == ["Social cooperative school canteens"]
 
 
-@pytest.mark.parametrize("q", ["'\"<script>alert(1)</script>", "a" * 10_000, "AND OR NOT ( ) : * !"])
+@pytest.mark.parametrize(
+    "q", ["'\"<script>alert(1)</script>", "a" * 10_000, "AND OR NOT ( ) : * !"]
+)
 def test_search_page_survives_odd_input(client, two_practices, q):
     response = client.get("/search/", {"q": q, "page": "x"})
     assert response.status_code in (200, 400)

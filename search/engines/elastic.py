@@ -1,0 +1,600 @@
+"""The scale-out engine: Elasticsearch 9 or OpenSearch 3, on Wagtail's own page index.
+
+Wagtail (modelsearch) owns the index: its mapping names the fields, its backend holds the client,
+and its atomic rebuilder creates the concrete index behind an alias. This engine writes and
+queries that index directly through the backend's client, so that failures surface as
+`EngineUnavailable` instead of being logged and swallowed as in Wagtail's signal handlers.
+"""
+
+from __future__ import annotations
+
+import copy
+import datetime
+import decimal
+import threading
+import uuid
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
+from typing import Any
+
+from django.conf import settings
+from django.core.exceptions import ImproperlyConfigured
+
+from wagtail.search import index as search_index
+from wagtail.search.backends import get_search_backend
+from wagtail.search.index import get_indexed_models
+
+from kb.models import PracticePage
+from search.engines.base import (
+    FACETS,
+    MARK_END,
+    MARK_START,
+    Clause,
+    EngineResult,
+    EngineUnavailable,
+    Hit,
+    Progress,
+    SearchRequest,
+)
+
+JSON_NATIVE = (str, int, float, bool, datetime.date, datetime.time, uuid.UUID, decimal.Decimal)
+CHUNK = 500  # pages per bulk request while indexing
+SCAN_PAGE = 5000  # documents per request while listing every indexed id
+FACET_SIZE = 500  # more values than any facet has
+SNIPPET_FRAGMENTS = 2
+SNIPPET_SEPARATOR = " … "
+# Facet -> the PracticePage attribute indexed as a FilterField (a keyword field).
+FACET_ATTRIBUTES = {
+    "theme": "facet_themes",
+    "target_group": "facet_target_groups",
+    "activity": "facet_activities",
+    "partner": "facet_partner",
+    "org_type": "facet_org_type",
+    "country": "country",
+}
+# Text fields weighted above the rest (1); a title or summary match outranks one deep in the text.
+TEXT_BOOSTS = {"title": 4, "summary": 2}
+# Sections shown in snippets, after the summary: the structured text of a practice.
+SNIPPET_SOURCES = ("summary", *(name for name in (
+    "problem", "approach", "results", "evidence", "resources", "transferability", "lessons", "body"
+)))  # fmt: skip
+# Related names (RelatedFields) searched through nested queries.
+NESTED_TEXT = ("themes", "target_groups")
+# Extra similarity for shared facet values (a multiple of a constant-score `terms` match).
+SIMILAR_BOOSTS = {"facet_themes": 3.0, "facet_target_groups": 2.0}
+SIMILAR_EXTRA_BOOSTS = {"facet_activities": 1.0, "country": 0.5}
+
+
+def _error_classes() -> tuple[tuple[type[Exception], ...], tuple[type[Exception], ...]]:
+    """(transport-level errors, HTTP API errors) of whichever client libraries are installed."""
+    transport: list[type[Exception]] = []
+    api: list[type[Exception]] = []
+    try:
+        from elastic_transport import TransportError
+        from elasticsearch import ApiError
+
+        transport.append(TransportError)
+        api.append(ApiError)
+    except ImportError:  # pragma: no cover - both clients are dependencies
+        pass
+    try:
+        from opensearchpy.exceptions import TransportError as OpenSearchTransportError
+
+        api.append(OpenSearchTransportError)
+    except ImportError:  # pragma: no cover
+        pass
+    return tuple(transport), tuple(api)
+
+
+TRANSPORT_ERRORS, API_ERRORS = _error_classes()
+
+
+def _status(exc: Exception) -> int | None:
+    """The HTTP status of a client error, None for a connection-level failure."""
+    meta = getattr(exc, "meta", None)  # elasticsearch.ApiError
+    if meta is not None:
+        return meta.status
+    status = getattr(exc, "status_code", None)  # opensearchpy: 'N/A' when no response
+    return status if isinstance(status, int) else None
+
+
+def _is_unavailable_status(status: int | None) -> bool:
+    return status is None or status == 429 or status >= 500
+
+
+@contextmanager
+def unavailable_on_transport_errors() -> Iterator[None]:
+    """Turn connection failures, timeouts, 429 and 5xx answers into EngineUnavailable."""
+    try:
+        yield
+    except EngineUnavailable:
+        raise
+    except TRANSPORT_ERRORS as exc:
+        raise EngineUnavailable(str(exc)) from exc
+    except API_ERRORS as exc:
+        if _is_unavailable_status(_status(exc)):
+            raise EngineUnavailable(str(exc)) from exc
+        raise
+
+
+_backends: dict[str, Any] = {}
+_backends_lock = threading.Lock()
+
+
+def default_backend() -> Any:
+    """The "default" Wagtail backend, one per configuration (a client keeps its connections)."""
+    key = repr(settings.WAGTAILSEARCH_BACKENDS.get("default"))
+    with _backends_lock:
+        if key not in _backends:
+            _backends[key] = get_search_backend("default")
+        return _backends[key]
+
+
+class ElasticEngine:
+    def __init__(self, backend: Any = None) -> None:
+        self.backend = backend if backend is not None else default_backend()
+        if not hasattr(self.backend, "es") or not hasattr(self.backend, "mapping_class"):
+            raise ImproperlyConfigured(
+                "ElasticEngine needs an Elasticsearch/OpenSearch Wagtail search backend, "
+                f"not {type(self.backend).__name__}"
+            )
+        self.es = self.backend.es
+        client_module = type(self.es).__module__
+        self.name = "opensearch" if client_module.startswith("opensearchpy") else "elasticsearch"
+        self.alias = self.backend.get_index_for_model(PracticePage)
+        self.mapping = self.backend.mapping_class(PracticePage)
+        self._fields = _PracticeFields(self.backend.mapping_class)
+        self._index_ready = False
+
+    # -- searching -------------------------------------------------------------------------
+
+    def search(self, request: SearchRequest) -> EngineResult:
+        f = self._fields
+        query: dict[str, Any] = {
+            "bool": {
+                "must": [self._clause_query(c) for c in request.query.clauses]
+                or [{"match_all": {}}],
+                "filter": self._base_filters() + self._year_filters(request),
+            }
+        }
+        body: dict[str, Any] = {
+            "query": query,
+            "from": request.offset,
+            "size": request.page_size,
+            "track_total_hits": True,
+            "track_scores": True,
+            "sort": self._sort(request),
+            "_source": [f.text["summary"]],
+        }
+        facet_filters = {
+            name: {"terms": {f.facets[name]: list(values)}}
+            for name, values in request.filters.items()
+            if values
+        }
+        if facet_filters:
+            body["post_filter"] = {"bool": {"filter": list(facet_filters.values())}}
+        if request.with_facets:
+            body["aggs"] = {
+                name: {
+                    "filter": {
+                        "bool": {"filter": [q for n, q in facet_filters.items() if n != name]}
+                    },
+                    "aggs": {"values": {"terms": {"field": f.facets[name], "size": FACET_SIZE}}},
+                }
+                for name in FACETS
+            }
+        if not request.query.is_empty:
+            body["highlight"] = {
+                "pre_tags": [MARK_START],
+                "post_tags": [MARK_END],
+                "fragment_size": 160,
+                "number_of_fragments": SNIPPET_FRAGMENTS,
+                "fields": {column: {} for column in f.snippet_columns},
+            }
+
+        response = self._search(body)
+        hits = [
+            Hit(
+                page_id=int(hit["_id"]),
+                score=float(hit.get("_score") or 0.0),
+                snippet=self._snippet(hit),
+            )
+            for hit in response["hits"]["hits"]
+        ]
+        facets: dict[str, dict[str, int]] = {}
+        if request.with_facets:
+            for name in FACETS:
+                buckets = response["aggregations"][name]["values"]["buckets"]
+                facets[name] = {str(b["key"]): b["doc_count"] for b in buckets if b["key"] != ""}
+        return EngineResult(total=response["hits"]["total"]["value"], hits=hits, facets=facets)
+
+    def _clause_query(self, clause: Clause) -> dict[str, Any]:
+        """Any of the clause's alternatives, in any text field (themes and groups are nested)."""
+        f = self._fields
+        fields = [f"{column}^{boost}" for column, boost in f.weighted_text]
+        fuzzy = {"fuzziness": "AUTO", "prefix_length": 1}
+        should: list[dict[str, Any]] = []
+        for alternative in clause.alternatives:
+            phrase = len(alternative.split()) > 1
+            if phrase:
+                should.append(
+                    {"multi_match": {"query": alternative, "type": "phrase", "fields": fields}}
+                )
+            else:
+                # The exact word scores above its fuzzy neighbours (typos, other forms).
+                should.append({"multi_match": {"query": alternative, "fields": fields}})
+                should.append(
+                    {"multi_match": {"query": alternative, "fields": fields, "boost": 0.5, **fuzzy}}
+                )
+            for path, column in f.nested_text:
+                match = (
+                    {"match_phrase": {column: alternative}}
+                    if phrase
+                    else {"match": {column: {"query": alternative, **fuzzy}}}
+                )
+                should.append({"nested": {"path": path, "query": match, "score_mode": "max"}})
+        return {"bool": {"should": should, "minimum_should_match": 1}}
+
+    def _base_filters(self) -> list[dict[str, Any]]:
+        """Live practices only (the page index also holds every other page type)."""
+        return [
+            {"term": {"_django_content_type": self.mapping.get_content_type()}},
+            {"term": {self._fields.live: True}},
+        ]
+
+    def _year_filters(self, request: SearchRequest) -> list[dict[str, Any]]:
+        years = {}
+        if request.year_from is not None:
+            years["gte"] = request.year_from
+        if request.year_to is not None:
+            years["lte"] = request.year_to
+        return [{"range": {self._fields.start_year: years}}] if years else []
+
+    def _sort(self, request: SearchRequest) -> list[Any]:
+        f = self._fields
+        newest = {f.published: {"order": "desc", "missing": "_last"}}
+        sort = request.sort
+        if sort == "relevance" and request.query.is_empty:
+            sort = "newest"
+        if sort == "relevance":
+            return ["_score", newest, {f.page_id: "desc"}]
+        if sort == "newest":
+            return [newest, {f.page_id: "desc"}]
+        return [{f.sort_title: "asc"}, {f.page_id: "asc"}]
+
+    def _snippet(self, hit: dict[str, Any]) -> str:
+        highlight = hit.get("highlight") or {}
+        fragments = [
+            fragment
+            for column in self._fields.snippet_columns
+            for fragment in highlight.get(column, [])
+        ][:SNIPPET_FRAGMENTS]
+        if fragments:
+            return SNIPPET_SEPARATOR.join(fragments)
+        return (hit.get("_source") or {}).get(self._fields.text["summary"]) or ""
+
+    def suggest_titles(self, prefix: str, limit: int) -> list[tuple[int, str]]:
+        prefix = " ".join(prefix.split())
+        if not prefix or limit <= 0:
+            return []
+        f = self._fields
+        body = {
+            "query": {
+                "bool": {
+                    "should": [
+                        {"match": {f.title_edgengrams: {"query": prefix, "operator": "and"}}},
+                        {"match_phrase_prefix": {f.text["title"]: prefix}},
+                    ],
+                    "minimum_should_match": 1,
+                    "filter": self._base_filters(),
+                }
+            },
+            "size": limit * 3,
+            "_source": [f.text["title"]],
+        }
+        hits = self._search(body)["hits"]["hits"]
+        found = [(int(hit["_id"]), hit["_source"][f.text["title"]]) for hit in hits]
+        # Titles that start with the prefix first, as on PostgreSQL; otherwise the engine's order.
+        lowered = prefix.lower()
+        found.sort(key=lambda item: not item[1].lower().startswith(lowered))
+        return found[:limit]
+
+    def similar(self, page_id: int, limit: int) -> list[int]:
+        """More-like-this on the practice's text, plus shared themes, target groups, activities
+        and country, among live practices other than the practice itself."""
+        f = self._fields
+        doc_id = self._document_id(page_id)
+        source_fields = [f.filters[a] for a in (*SIMILAR_BOOSTS, *SIMILAR_EXTRA_BOOSTS)]
+        with unavailable_on_transport_errors():
+            try:
+                doc = self.es.get(index=self.alias.name, id=doc_id, _source_includes=source_fields)
+            except self.backend.NotFoundError:
+                return []
+        source = doc.get("_source") or {}
+
+        def shared(attribute: str, boost: float) -> dict[str, Any] | None:
+            values = source.get(f.filters[attribute])
+            values = [v for v in (values if isinstance(values, list) else [values]) if v]
+            return {"terms": {f.filters[attribute]: values, "boost": boost}} if values else None
+
+        like = {
+            "more_like_this": {
+                "fields": [column for column, _boost in f.weighted_text],
+                "like": [{"_index": doc["_index"], "_id": doc_id}],
+                "min_term_freq": 1,
+                "min_doc_freq": 1,
+                "max_query_terms": 25,
+            }
+        }
+        related = [like] + [q for a, b in SIMILAR_BOOSTS.items() if (q := shared(a, b))]
+        extra = [q for a, b in SIMILAR_EXTRA_BOOSTS.items() if (q := shared(a, b))]
+        body = {
+            "query": {
+                "bool": {
+                    "must": [{"bool": {"should": related, "minimum_should_match": 1}}],
+                    "should": extra,
+                    "filter": self._base_filters(),
+                    "must_not": [{"ids": {"values": [doc_id]}}],
+                }
+            },
+            "sort": ["_score", {f.published: {"order": "desc", "missing": "_last"}}],
+            "size": limit,
+            "_source": False,
+        }
+        return [int(hit["_id"]) for hit in self._search(body)["hits"]["hits"]]
+
+    def _search(self, body: dict[str, Any]) -> dict[str, Any]:
+        with unavailable_on_transport_errors():
+            try:
+                return self.es.search(index=self.alias.name, body=body)
+            except self.backend.NotFoundError as exc:
+                # No index yet (never built): the caller falls back to PostgreSQL.
+                raise EngineUnavailable(f"no search index {self.alias.name}: {exc}") from exc
+
+    # -- indexing --------------------------------------------------------------------------
+
+    def index_pages(self, page_ids: Iterable[int]) -> None:
+        page_ids = sorted(set(page_ids))
+        if not page_ids:
+            return
+        self.ensure_index()
+        for start in range(0, len(page_ids), CHUNK):
+            chunk = page_ids[start : start + CHUNK]
+            pages = list(PracticePage.get_indexed_objects().filter(pk__in=chunk))
+            gone = set(chunk) - {page.pk for page in pages}
+            actions = self._index_actions(self.alias.name, PracticePage, pages)
+            actions += self._delete_actions(self.alias.name, gone)
+            self._bulk(actions)
+
+    def remove_pages(self, page_ids: Iterable[int]) -> None:
+        ids = sorted(set(page_ids))
+        for start in range(0, len(ids), CHUNK):
+            self._bulk(self._delete_actions(self.alias.name, ids[start : start + CHUNK]))
+
+    def refresh(self) -> None:
+        with unavailable_on_transport_errors():
+            self.es.indices.refresh(index=self.alias.name)
+
+    def ensure_index(self) -> None:
+        """Create the (empty) page index behind its alias, with our mapping, if it is missing.
+
+        Otherwise the first document written would create an index with a guessed mapping.
+        """
+        if self._index_ready:
+            return
+        with unavailable_on_transport_errors():
+            if not self.es.indices.exists(index=self.alias.name):
+                rebuilder = self.backend.atomic_rebuilder_class(self.alias)
+                new_index = rebuilder.start()
+                self._put_mappings(new_index.name)
+                self._point_alias_at(new_index.name)
+        self._index_ready = True
+
+    def rebuild(self, progress: Progress | None = None) -> int:
+        """Fill a new concrete index with every page model of the page index, then move the alias
+        to it in one step and drop the old index; searches use the old index until then."""
+        rebuilder = self.backend.atomic_rebuilder_class(self.alias)
+        count = 0
+        with unavailable_on_transport_errors():
+            new_index = rebuilder.start()
+            try:
+                self._put_mappings(new_index.name)
+                for model in self._models_in_index():
+                    for chunk in _chunks(model.get_indexed_objects()):
+                        self._bulk(self._index_actions(new_index.name, model, chunk))
+                        if model is PracticePage:
+                            count += len(chunk)
+                            if progress:
+                                progress(len(chunk))
+                self.es.indices.refresh(index=new_index.name)
+                self._point_alias_at(new_index.name)
+            except BaseException:
+                new_index.delete()
+                raise
+        self._index_ready = True
+        return count
+
+    def indexed_ids(self) -> set[int]:
+        f = self._fields
+        ids: set[int] = set()
+        body: dict[str, Any] = {
+            "query": {"bool": {"filter": self._base_filters()}},
+            "sort": [{f.pk: "asc"}],  # unique: search_after needs a total order
+            "size": SCAN_PAGE,
+            "_source": False,
+            "track_total_hits": False,
+        }
+        while True:
+            try:
+                hits = self._search(body)["hits"]["hits"]
+            except EngineUnavailable as exc:
+                if isinstance(exc.__cause__, self.backend.NotFoundError):
+                    return ids  # no index: nothing indexed
+                raise
+            ids.update(int(hit["_id"]) for hit in hits)
+            if len(hits) < SCAN_PAGE:
+                return ids
+            body["search_after"] = hits[-1]["sort"]
+
+    # -- index internals -------------------------------------------------------------------
+
+    def _models_in_index(self) -> list[type]:
+        """Every indexed model stored in the page index (all page types), as update_index
+        groups them; PracticePage last, so progress reports run up to the end."""
+        key = self.alias.get_key()
+        models = [
+            m for m in get_indexed_models() if self.backend.get_index_for_model(m).get_key() == key
+        ]
+        return sorted(models, key=lambda m: m is PracticePage)
+
+    def _put_mappings(self, index_name: str) -> None:
+        for model in self._models_in_index():
+            mapping = _with_explicit_analyzers(self.backend.mapping_class(model).get_mapping())
+            self.es.indices.put_mapping(index=index_name, body=mapping)
+
+    def _point_alias_at(self, index_name: str) -> None:
+        alias = self.alias.name
+        if self.es.indices.exists_alias(name=alias):
+            old = list(self.es.indices.get_alias(name=alias).keys())
+            actions = [{"remove": {"index": name, "alias": alias}} for name in old]
+            actions.append({"add": {"index": index_name, "alias": alias}})
+            self.es.indices.update_aliases(body={"actions": actions})  # one atomic switch
+            for name in old:
+                if name != index_name:
+                    self.es.indices.delete(index=name)
+        else:
+            if self.es.indices.exists(index=alias):
+                # A concrete index under the alias's name (made by a write to a missing index).
+                self.es.indices.delete(index=alias)
+            self.es.indices.put_alias(index=index_name, name=alias)
+
+    def _index_actions(self, index_name: str, model: type, objects: Iterable[Any]) -> list[dict]:
+        mapping = self.backend.mapping_class(model)
+        return [
+            {
+                "_op_type": "index",
+                "_index": index_name,
+                "_id": mapping.get_document_id(obj),
+                "_source": _plain_values(mapping.get_document(obj)),
+            }
+            for obj in objects
+        ]
+
+    def _delete_actions(self, index_name: str, page_ids: Iterable[int]) -> list[dict]:
+        return [
+            {"_op_type": "delete", "_index": index_name, "_id": self._document_id(page_id)}
+            for page_id in page_ids
+        ]
+
+    def _document_id(self, page_id: int) -> str:
+        # The id Wagtail gives a page's document, without loading the page (it may be gone).
+        return self.mapping.get_document_id(PracticePage(id=page_id, page_ptr_id=page_id))
+
+    def _bulk(self, actions: list[dict]) -> None:
+        if not actions:
+            return
+        with unavailable_on_transport_errors():
+            _ok, errors = self.backend.bulk(
+                self.es, actions, chunk_size=CHUNK, raise_on_error=False, stats_only=False
+            )
+        failures = []
+        for error in errors:
+            [(op_type, item)] = error.items()
+            if op_type == "delete" and item.get("status") == 404:
+                continue  # already absent
+            failures.append(item)
+        if not failures:
+            return
+        message = f"{len(failures)} of {len(actions)} index operations failed: {failures[:3]}"
+        if any(_is_unavailable_status(item.get("status")) for item in failures):
+            raise EngineUnavailable(message)
+        raise RuntimeError(message)
+
+
+class _PracticeFields:
+    """Document field names of PracticePage, as Wagtail's mapping names them."""
+
+    def __init__(self, mapping_class: Any) -> None:
+        mapping = mapping_class(PracticePage)
+        fields = PracticePage.get_search_fields()
+
+        def column(kind: type, name: str) -> str:
+            for field in fields:
+                if type(field) is kind and field.field_name == name:
+                    return mapping.get_field_column_name(field)
+            raise ImproperlyConfigured(
+                f"PracticePage.search_fields has no {kind.__name__}({name!r})"
+            )
+
+        filter_names = {f.field_name for f in fields if type(f) is search_index.FilterField}
+        self.filters = {name: column(search_index.FilterField, name) for name in filter_names}
+        self.facets = {facet: self.filters[attr] for facet, attr in FACET_ATTRIBUTES.items()}
+        self.live = self.filters["live"]
+        self.start_year = self.filters["start_year"]
+        self.published = self.filters["first_published_at"]
+        self.page_id = self.filters["id"]
+        # A lower-cased title, when PracticePage indexes one; else the title as written.
+        self.sort_title = self.filters.get("sort_title", self.filters["title"])
+        self.pk = "pk"  # Wagtail stores the primary key as a keyword in every document
+        self.title_edgengrams = column(search_index.AutocompleteField, "title")
+
+        search_fields = [f for f in fields if type(f) is search_index.SearchField]
+        self.text = {f.field_name: mapping.get_field_column_name(f) for f in search_fields}
+        self.weighted_text = [
+            (self.text[name], TEXT_BOOSTS.get(name, 1)) for name in dict.fromkeys(self.text)
+        ]
+        self.snippet_columns = [self.text[name] for name in SNIPPET_SOURCES if name in self.text]
+        self.nested_text: list[tuple[str, str]] = []
+        for field in fields:
+            if isinstance(field, search_index.RelatedFields) and field.field_name in NESTED_TEXT:
+                path = mapping.get_field_column_name(field)
+                related = mapping_class(field.get_field(PracticePage).related_model)
+                for sub in field.fields:
+                    if isinstance(sub, search_index.SearchField):
+                        self.nested_text.append(
+                            (path, f"{path}.{related.get_field_column_name(sub)}")
+                        )
+
+
+def _with_explicit_analyzers(mapping: dict[str, Any]) -> dict[str, Any]:
+    """Wagtail's mapping, with text fields naming the index's `default` analyzer outright.
+
+    Elasticsearch and OpenSearch apply `analysis.analyzer.default` to such fields anyway; osmem
+    (the test stand-in) ignores that setting, and would index them without English stemming.
+    """
+    mapping = copy.deepcopy(mapping)
+
+    def visit(properties: dict[str, Any]) -> None:
+        for spec in properties.values():
+            if spec.get("type") == "text" and "analyzer" not in spec:
+                spec["analyzer"] = "default"
+            if "properties" in spec:
+                visit(spec["properties"])
+
+    visit(mapping["properties"])
+    return mapping
+
+
+def _plain_values(value: Any) -> Any:
+    """A document with values the client cannot serialise (a django-countries `Country` in a
+    FilterField) as their strings."""
+    if isinstance(value, dict):
+        return {key: _plain_values(item) for key, item in value.items()}
+    if isinstance(value, list | tuple):
+        return [_plain_values(item) for item in value]
+    if value is None or isinstance(value, JSON_NATIVE):
+        return value
+    return str(value)
+
+
+def _chunks(queryset: Any) -> Iterator[list[Any]]:
+    """A queryset in primary-key order, CHUNK objects at a time (keyset pagination)."""
+    last = None
+    queryset = queryset.order_by("pk")
+    while True:
+        page = queryset if last is None else queryset.filter(pk__gt=last)
+        chunk = list(page[:CHUNK])
+        if not chunk:
+            return
+        yield chunk
+        last = chunk[-1].pk
