@@ -6,7 +6,14 @@ from wagtail.admin.panels import FieldPanel
 from wagtail.fields import RichTextField
 from wagtail.models import Page
 
-from kb.models import PartnerIndexPage, PartnerPage, PracticePage, Theme
+from kb.models import (
+    CollectionIndexPage,
+    CollectionPage,
+    PartnerIndexPage,
+    PartnerPage,
+    PracticePage,
+    Theme,
+)
 
 
 class HomePage(Page):
@@ -20,7 +27,7 @@ class HomePage(Page):
 
     content_panels = [*Page.content_panels, FieldPanel("lead"), FieldPanel("intro")]
     parent_page_types = ["wagtailcore.Page"]
-    subpage_types = ["kb.PartnerIndexPage"]
+    subpage_types = ["kb.PartnerIndexPage", "kb.CollectionIndexPage"]
 
     class Meta:
         verbose_name = _("home page")
@@ -38,4 +45,9 @@ class HomePage(Page):
             "countries": practices.exclude(country="").values("country").distinct().count(),
         }
         context["partner_index"] = PartnerIndexPage.objects.live().child_of(self).first()
+        context["collection_index"] = CollectionIndexPage.objects.live().child_of(self).first()
+        context["featured_collections"] = (
+            CollectionPage.objects.live().descendant_of(self).filter(featured=True)
+            .order_by("title").prefetch_related("items")[:3]
+        )  # fmt: skip
         return context

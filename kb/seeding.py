@@ -12,10 +12,15 @@ from wagtail.models import Page
 
 from kb.models import (
     ActivityType,
+    Assessment,
+    CollectionIndexPage,
+    CollectionItem,
+    CollectionPage,
     OrganisationType,
     PartnerIndexPage,
     PartnerPage,
     PolicyFramework,
+    PracticePage,
     TargetGroup,
     Theme,
 )
@@ -25,6 +30,7 @@ DATA_DIR = Path(__file__).resolve().parent / "data"
 TAXONOMY_FILE = DATA_DIR / "taxonomy.json"
 PARTNERS_FILE = DATA_DIR / "partners.json"
 DEMO_PRACTICES_FILE = DATA_DIR / "demo_practices.jsonl"
+DEMO_CURATION_FILE = DATA_DIR / "demo_curation.json"
 
 TAXONOMY_MODELS = {
     "themes": Theme,
@@ -98,6 +104,59 @@ def seed_partners(home: Page, path: Path = PARTNERS_FILE) -> SeedReport:
             longitude=partner.get("lon"),
         )
         page.expertise.set([themes[slug] for slug in partner.get("themes", []) if slug in themes])
+        index.add_child(instance=page)
+        page.save_revision().publish()
+        report.created += 1
+    return report
+
+
+@transaction.atomic
+def seed_collection_index(home: Page) -> CollectionIndexPage:
+    """The /collections/ page, where the expert panel publishes curated collections."""
+    index = CollectionIndexPage.objects.child_of(home).first()
+    if index is None:
+        index = CollectionIndexPage(
+            title="Collections",
+            slug="collections",
+            intro=plain_to_html(
+                "Selections of practices put together by the network's expert panel, each with "
+                "a note on why the practice is in it and what to look at."
+            ),
+        )
+        home.add_child(instance=index)
+        index.save_revision().publish()
+    return index
+
+
+@transaction.atomic
+def seed_demo_curation(index: CollectionIndexPage, path: Path = DEMO_CURATION_FILE) -> SeedReport:
+    """Demo assessments (for practices that have none) and collections (by slug, if missing)."""
+    data = json.loads(path.read_text(encoding="utf-8"))
+    practices = {p.external_id: p for p in PracticePage.objects.exclude(external_id=None)}
+    report = SeedReport()
+    for fields in data.get("assessments", []):
+        practice = practices.get(fields["practice"])
+        if practice is None or practice.assessments.exists():
+            report.existing += 1
+            continue
+        Assessment.objects.create(**{**fields, "practice": practice})
+        report.created += 1
+    existing = set(CollectionPage.objects.child_of(index).values_list("slug", flat=True))
+    for collection in data.get("collections", []):
+        if collection["slug"] in existing:
+            report.existing += 1
+            continue
+        page = CollectionPage(
+            title=collection["title"],
+            slug=collection["slug"],
+            intro=plain_to_html(collection["intro"]),
+            featured=collection.get("featured", False),
+        )
+        page.items = [
+            CollectionItem(practice=practices[item["practice"]], note=item["note"])
+            for item in collection["items"]
+            if item["practice"] in practices
+        ]
         index.add_child(instance=page)
         page.save_revision().publish()
         report.created += 1

@@ -1,9 +1,17 @@
 from django.utils.translation import gettext_lazy as _
 
+from wagtail import hooks
 from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import SnippetViewSet, SnippetViewSetGroup
 
-from kb.models import ActivityType, OrganisationType, PolicyFramework, TargetGroup, Theme
+from kb.models import (
+    ActivityType,
+    Assessment,
+    OrganisationType,
+    PolicyFramework,
+    TargetGroup,
+    Theme,
+)
 
 
 class TermViewSet(SnippetViewSet):
@@ -51,3 +59,25 @@ class TaxonomyViewSetGroup(SnippetViewSetGroup):
 
 
 register_snippet(TaxonomyViewSetGroup)
+
+
+class AssessmentViewSet(SnippetViewSet):
+    model = Assessment
+    icon = "tick-inverse"
+    menu_label = _("Assessments")
+    menu_order = 250
+    add_to_admin_menu = True
+    list_display = ["practice", "label", "assessed_on", "reassess_on", "shown_assessor"]
+    list_filter = ["label"]
+    search_fields = ["summary"]
+
+
+register_snippet(AssessmentViewSet)
+
+
+@hooks.register("after_create_snippet")
+def record_the_assessor(request, instance):
+    """The assessor is whoever writes the assessment, unless a name is given."""
+    if isinstance(instance, Assessment) and instance.assessor_id is None:
+        instance.assessor = request.user
+        instance.save(update_fields=["assessor"])

@@ -144,8 +144,12 @@ CONTENT_LICENCE = {
     "url": os.environ.get("CONTENT_LICENCE_URL", "https://creativecommons.org/licenses/by/4.0/"),
 }
 
-# Django 6.1 mailers; development prints e-mails on the console.
-MAILERS = {"default": {"BACKEND": "django.core.mail.backends.console.EmailBackend"}}
+# E-mail goes through the task queue ("default", see ersi_practices/mail.py); the worker
+# delivers it with the "delivery" mailer: the console in development, SMTP in production.
+MAILERS = {
+    "default": {"BACKEND": "ersi_practices.mail.QueuedEmailBackend"},
+    "delivery": {"BACKEND": "django.core.mail.backends.console.EmailBackend"},
+}
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "ERSI Practices <no-reply@localhost>")
 
 LOGGING = {

@@ -23,7 +23,8 @@ STORAGES["staticfiles"] = {  # noqa: F405
 }
 if os.environ.get("EMAIL_HOST"):
     MAILERS = {
-        "default": {
+        "default": {"BACKEND": "ersi_practices.mail.QueuedEmailBackend"},
+        "delivery": {
             "BACKEND": "django.core.mail.backends.smtp.EmailBackend",
             "OPTIONS": {
                 "host": os.environ["EMAIL_HOST"],

@@ -1,3 +1,5 @@
+from .assessments import Assessment, Label
+from .collections import CollectionIndexPage, CollectionItem, CollectionPage
 from .pages import PartnerIndexPage, PartnerPage, PracticeDocument, PracticeImage, PracticePage
 from .taxonomy import (
     ActivityType,
@@ -9,6 +11,11 @@ from .taxonomy import (
 )
 
 __all__ = [
+    "Assessment",
+    "CollectionIndexPage",
+    "CollectionItem",
+    "CollectionPage",
+    "Label",
     "ActivityType",
     "OrganisationType",
     "PartnerIndexPage",

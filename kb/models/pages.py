@@ -12,6 +12,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Count, OuterRef, Prefetch, Subquery
 from django.db.models.functions import Coalesce, Length, Substr
+from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 
 from wagtail.admin.panels import (
@@ -466,6 +467,19 @@ class PracticePage(Page):
         """Every written section as plain text, for search snippets."""
         return "\n\n".join(
             html_to_plain(html) for _anchor, _heading, html in self.structured_sections
+        )
+
+    @cached_property
+    def assessment(self):
+        """The expert panel's latest assessment, if any."""
+        return self.assessments.select_related("assessor").first()
+
+    def live_collections(self):
+        """The published collections that include this practice."""
+        from kb.models import CollectionPage
+
+        return (
+            CollectionPage.objects.live().filter(items__practice=self).distinct().order_by("title")
         )
 
     @property

@@ -2,23 +2,37 @@ from django.core.management.base import BaseCommand, CommandError
 
 from home.site import ensure_home_page
 from kb.importing import PracticeImporter
-from kb.seeding import DEMO_PRACTICES_FILE, seed_partners, seed_taxonomy
+from kb.roles import setup_roles
+from kb.seeding import (
+    DEMO_CURATION_FILE,
+    DEMO_PRACTICES_FILE,
+    seed_collection_index,
+    seed_demo_curation,
+    seed_partners,
+    seed_taxonomy,
+)
 
 
 class Command(BaseCommand):
     help = (
-        "Seed the taxonomy and the 23 ERSI partners, and import the demo practices. "
-        "Safe to run again: it adds what is missing and leaves edits alone."
+        "Seed the taxonomy, the 23 ERSI partners, the roles and the review workflow, and load "
+        "the demo practices, assessments and collections. Safe to run again: it adds what is "
+        "missing and leaves edits alone."
     )
 
     def add_arguments(self, parser):
         parser.add_argument(
-            "--no-practices", action="store_true", help="seed taxonomy and partners only"
+            "--no-practices", action="store_true", help="site structure and roles only"
         )
 
     def handle(self, *args, no_practices: bool, **options):
+        home = ensure_home_page()
         self.stdout.write(f"Taxonomy: {seed_taxonomy()}")
-        self.stdout.write(f"Partners: {seed_partners(ensure_home_page())}")
+        self.stdout.write(f"Partners: {seed_partners(home)}")
+        collections = seed_collection_index(home)
+        roles = setup_roles()
+        self.stdout.write(f"Roles: {roles['partner_groups']} partner editor groups, expert panel, "
+                          "network administrators, review workflow")  # fmt: skip
         if no_practices:
             return
         with DEMO_PRACTICES_FILE.open(encoding="utf-8") as lines:
@@ -28,3 +42,7 @@ class Command(BaseCommand):
         self.stdout.write(f"Demo practices: {report}")
         if report.errors:
             raise CommandError("The demo data has errors (listed above).")
+        if DEMO_CURATION_FILE.exists():
+            self.stdout.write(
+                f"Demo assessments and collections: {seed_demo_curation(collections)}"
+            )

@@ -1,0 +1,138 @@
+"""The three roles of the network, as Wagtail groups, permissions and the review workflow.
+
+- Partner editors (one group per partner): write and edit practices under their own partner's
+  page, upload to their own partner's media collection, submit for review. No publishing.
+- Expert panel: reviews (the "Expert panel review" workflow), publishes and unpublishes any
+  practice, writes assessments, curates collections, extends themes and synonyms.
+- Network administrators: everything, including users and groups.
+
+`setup_roles()` is idempotent: `manage.py load_demo` (and `setup_roles`) run it on every site.
+Page permissions follow the tree, so "only their own partner" needs no code of ours:
+https://docs.wagtail.org/en/stable/topics/permissions.html
+"""
+
+from __future__ import annotations
+
+from django.contrib.auth.models import Group, Permission
+from django.db import transaction
+
+from wagtail.models import (
+    Collection,
+    GroupApprovalTask,
+    GroupCollectionPermission,
+    GroupPagePermission,
+    Page,
+    Workflow,
+    WorkflowPage,
+    WorkflowTask,
+)
+
+from kb.models import CollectionIndexPage, PartnerIndexPage, PartnerPage
+
+EXPERT_PANEL = "Expert panel"
+ADMINISTRATORS = "Network administrators"
+WORKFLOW_NAME = "Expert panel review"
+MEDIA_PERMISSIONS = [
+    ("wagtaildocs", "add_document"), ("wagtaildocs", "change_document"),
+    ("wagtaildocs", "choose_document"), ("wagtailimages", "add_image"),
+    ("wagtailimages", "change_image"), ("wagtailimages", "choose_image"),
+]  # fmt: skip
+EXPERT_MODEL_PERMISSIONS = [
+    ("wagtailadmin", "access_admin"),
+    ("kb", "add_assessment"), ("kb", "change_assessment"), ("kb", "delete_assessment"),
+    ("kb", "view_assessment"),
+    ("kb", "add_theme"), ("kb", "change_theme"), ("kb", "view_theme"),
+    ("kb", "add_targetgroup"), ("kb", "change_targetgroup"), ("kb", "view_targetgroup"),
+    ("search", "add_synonym"), ("search", "change_synonym"), ("search", "delete_synonym"),
+    ("search", "view_synonym"),
+    ("wagtailsearchpromotions", "add_searchpromotion"),
+    ("wagtailsearchpromotions", "change_searchpromotion"),
+    ("wagtailsearchpromotions", "delete_searchpromotion"),
+    ("wagtailsearchpromotions", "view_searchpromotion"),
+]  # fmt: skip
+
+
+def partner_group_name(partner: PartnerPage) -> str:
+    return f"Partner editors: {partner.title}"[:150]
+
+
+def partner_collection_name(partner: PartnerPage) -> str:
+    return partner.title[:255]
+
+
+def _permissions(pairs) -> list[Permission]:
+    by_key = {
+        (p.content_type.app_label, p.codename): p
+        for p in Permission.objects.select_related("content_type")
+    }
+    return [by_key[pair] for pair in pairs]
+
+
+def _grant_pages(group: Group, page: Page, types: list[str]) -> None:
+    for permission_type in types:
+        if not GroupPagePermission.objects.filter(
+            group=group, page=page, permission__codename=f"{permission_type}_page"
+        ).exists():
+            GroupPagePermission.objects.create(
+                group=group, page=page, permission_type=permission_type
+            )
+
+
+def _grant_collection(group: Group, collection: Collection, permissions) -> None:
+    for permission in permissions:
+        GroupCollectionPermission.objects.get_or_create(
+            group=group, collection=collection, permission=permission
+        )
+
+
+@transaction.atomic
+def setup_roles() -> dict[str, int]:
+    partner_index = PartnerIndexPage.objects.first()
+    collection_index = CollectionIndexPage.objects.first()
+    root_collection = Collection.get_first_root_node()
+    media = _permissions(MEDIA_PERMISSIONS)
+
+    admins, _ = Group.objects.get_or_create(name=ADMINISTRATORS)
+    admins.permissions.set(Permission.objects.all())
+    _grant_pages(admins, Page.get_first_root_node(), ["add", "change", "publish", "bulk_delete",
+                                                      "lock", "unlock"])  # fmt: skip
+    _grant_collection(admins, root_collection, media)
+
+    panel, _ = Group.objects.get_or_create(name=EXPERT_PANEL)
+    panel.permissions.set(_permissions(EXPERT_MODEL_PERMISSIONS))
+    if partner_index:
+        _grant_pages(panel, partner_index, ["change", "publish", "lock", "unlock"])
+    if collection_index:
+        _grant_pages(panel, collection_index, ["add", "change", "publish"])
+    _grant_collection(panel, root_collection, [p for p in media if p.codename.startswith("choose")])
+
+    partners = list(PartnerPage.objects.order_by("path"))
+    access_admin = _permissions([("wagtailadmin", "access_admin")])
+    for partner in partners:
+        group, _ = Group.objects.get_or_create(name=partner_group_name(partner))
+        group.permissions.set(access_admin)
+        _grant_pages(group, partner, ["add", "change"])
+        collection = _partner_collection(root_collection, partner)
+        _grant_collection(group, collection, media)
+
+    workflow = setup_workflow(panel, partner_index)
+    return {"partner_groups": len(partners), "workflow": workflow.pk}
+
+
+def _partner_collection(root: Collection, partner: PartnerPage) -> Collection:
+    name = partner_collection_name(partner)
+    existing = root.get_children().filter(name=name).first()
+    return existing or root.add_child(name=name)
+
+
+def setup_workflow(panel: Group, partner_index: PartnerIndexPage | None) -> Workflow:
+    """One review step by the expert panel; approval publishes. Covers every partner's pages."""
+    workflow, _ = Workflow.objects.get_or_create(name=WORKFLOW_NAME, defaults={"active": True})
+    task = GroupApprovalTask.objects.filter(name="Expert panel approval").first()
+    if task is None:
+        task = GroupApprovalTask.objects.create(name="Expert panel approval")
+    task.groups.set([panel])
+    WorkflowTask.objects.get_or_create(workflow=workflow, task=task, defaults={"sort_order": 0})
+    if partner_index:
+        WorkflowPage.objects.update_or_create(page=partner_index, defaults={"workflow": workflow})
+    return workflow
