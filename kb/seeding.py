@@ -152,10 +152,10 @@ def seed_demo_curation(index: CollectionIndexPage, path: Path = DEMO_CURATION_FI
             intro=plain_to_html(collection["intro"]),
             featured=collection.get("featured", False),
         )
+        listed = [item for item in collection["items"] if item["practice"] in practices]
         page.items = [
-            CollectionItem(practice=practices[item["practice"]], note=item["note"])
-            for item in collection["items"]
-            if item["practice"] in practices
+            CollectionItem(practice=practices[item["practice"]], note=item["note"], sort_order=n)
+            for n, item in enumerate(listed)
         ]
         index.add_child(instance=page)
         page.save_revision().publish()

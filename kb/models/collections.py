@@ -69,7 +69,7 @@ class CollectionPage(Page):
         return list(
             self.items.filter(practice__live=True)
             .prefetch_related(Prefetch("practice", queryset=practices))
-            .order_by("sort_order")
+            .order_by("sort_order", "pk")
         )
 
     def get_context(self, request, *args, **kwargs):
