@@ -8,7 +8,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 
 .DEFAULT_GOAL := help
-.PHONY: help lock setup run worker serve demo admin migrate test test-fast test-browser lint format check browser db-stop db-shell clean
+.PHONY: help lock setup run worker test-search serve demo admin migrate test test-fast test-browser lint format check browser db-stop db-shell clean
 
 help: ## List the targets
 	@grep -hE '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F ':.*## ' '{printf "  make %-14s %s\n", $$1, $$2}'
@@ -62,6 +62,9 @@ check: setup ## Django system checks and the missing-migrations check
 
 test: lint check browser ## The whole suite: lint, checks, pytest (unit, engine and browser tests)
 	$(VENV)/bin/pytest $(PYTEST_ARGS)
+
+test-search: setup ## The search engine suite on PostgreSQL, Elasticsearch and OpenSearch (osmem-server stand-in; set ELASTICSEARCH_URL / OPENSEARCH_URL for real servers)
+	$(VENV)/bin/pytest tests/search/test_engine_contract.py tests/search/test_elastic_specifics.py $(PYTEST_ARGS)
 
 test-fast: setup ## pytest without the browser tests
 	$(VENV)/bin/pytest -m "not browser" $(PYTEST_ARGS)

@@ -11,6 +11,15 @@ from kb.seeding import seed_partners, seed_taxonomy
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
 
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup, django_db_blocker):
+    """Seed the taxonomy and the 23 partners once per run; tests roll back their own changes.
+    (Transactional tests flush the database; the fixtures below seed again when needed.)"""
+    with django_db_blocker.unblock():
+        seed_taxonomy()
+        seed_partners(ensure_home_page())
+
+
 @pytest.fixture
 def home(db):
     return ensure_home_page()

@@ -134,11 +134,15 @@ class PartnerPage(Page):
     search_fields = [
         *Page.search_fields,
         index.SearchField("city"),
-        index.FilterField("country"),
+        index.FilterField("facet_country"),
     ]
 
     class Meta:
         verbose_name = _("partner page")
+
+    def facet_country(self) -> str:
+        """The country code as plain text (a Country object does not serialise to JSON)."""
+        return self.country.code if self.country else ""
 
     @property
     def role_list(self) -> list[str]:
@@ -336,15 +340,19 @@ class PracticePage(Page):
         index.SearchField("problem"),
         index.SearchField("approach"),
         index.SearchField("results"),
+        index.SearchField("evidence"),
+        index.SearchField("resources"),
         index.SearchField("transferability"),
         index.SearchField("lessons"),
         index.SearchField("organisation_name"),
         index.SearchField("region"),
+        index.SearchField("partner_name"),
         index.AutocompleteField("title"),
         index.RelatedFields("themes", [index.SearchField("name")]),
         index.RelatedFields("target_groups", [index.SearchField("name")]),
-        index.FilterField("country"),
+        index.FilterField("facet_country"),
         index.FilterField("start_year"),
+        index.FilterField("sort_title"),
         # Facets, as keyword fields in Elasticsearch/OpenSearch (see search/engines/).
         index.FilterField("facet_themes"),
         index.FilterField("facet_target_groups"),
@@ -459,6 +467,19 @@ class PracticePage(Page):
             return self.partner_slug
         partner = self.partner
         return partner.slug if partner else None
+
+    def facet_country(self) -> str:
+        """The country code as plain text (a Country object does not serialise to JSON)."""
+        return self.country.code if self.country else ""
+
+    def sort_title(self) -> str:
+        return self.title.casefold()
+
+    def partner_name(self) -> str:
+        if hasattr(self, "partner_title"):
+            return self.partner_title or ""
+        partner = self.partner
+        return partner.title if partner else ""
 
     def facet_org_type(self) -> str | None:
         return self.organisation_type.slug if self.organisation_type else None

@@ -8,14 +8,18 @@ queries that index directly through the backend's client, so that failures surfa
 
 from __future__ import annotations
 
+import contextlib
 import copy
 import datetime
 import decimal
+import functools
 import threading
 import uuid
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from typing import Any
+
+from modelsearch.backends.elasticsearchbase import ElasticsearchBaseSearchBackend
 
 from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
@@ -39,54 +43,61 @@ from search.engines.base import (
 
 JSON_NATIVE = (str, int, float, bool, datetime.date, datetime.time, uuid.UUID, decimal.Decimal)
 CHUNK = 500  # pages per bulk request while indexing
-SCAN_PAGE = 5000  # documents per request while listing every indexed id
+SCAN_PAGE = 10_000  # documents per request listing every indexed id
+MAX_WINDOW = 10_000  # index.max_result_window: from + size may not go beyond it
 FACET_SIZE = 500  # more values than any facet has
 SNIPPET_FRAGMENTS = 2
+SNIPPET_FRAGMENT_SIZE = 160  # characters
 SNIPPET_SEPARATOR = " … "
-# Facet -> the PracticePage attribute indexed as a FilterField (a keyword field).
+# Facet -> the PracticePage attributes indexed as FilterFields (keyword fields), the first found
+# is used: `facet_country` (the code as a string) once PracticePage indexes it, else `country`.
 FACET_ATTRIBUTES = {
-    "theme": "facet_themes",
-    "target_group": "facet_target_groups",
-    "activity": "facet_activities",
-    "partner": "facet_partner",
-    "org_type": "facet_org_type",
-    "country": "country",
+    "theme": ("facet_themes",),
+    "target_group": ("facet_target_groups",),
+    "activity": ("facet_activities",),
+    "partner": ("facet_partner",),
+    "org_type": ("facet_org_type",),
+    "country": ("facet_country", "country"),
 }
 # Text fields weighted above the rest (1); a title or summary match outranks one deep in the text.
 TEXT_BOOSTS = {"title": 4, "summary": 2}
-# Sections shown in snippets, after the summary: the structured text of a practice.
-SNIPPET_SOURCES = ("summary", *(name for name in (
-    "problem", "approach", "results", "evidence", "resources", "transferability", "lessons", "body"
-)))  # fmt: skip
+# Where snippets come from, in this order: the summary, then the written sections.
+SNIPPET_SOURCES = (
+    "summary", "problem", "approach", "results", "evidence", "resources", "transferability",
+    "lessons", "body",
+)  # fmt: skip
 # Related names (RelatedFields) searched through nested queries.
 NESTED_TEXT = ("themes", "target_groups")
-# Extra similarity for shared facet values (a multiple of a constant-score `terms` match).
-SIMILAR_BOOSTS = {"facet_themes": 3.0, "facet_target_groups": 2.0}
-SIMILAR_EXTRA_BOOSTS = {"facet_activities": 1.0, "country": 0.5}
+# Similarity per shared value (PostgreSQL's weights).
+SIMILAR_BOOSTS = {"theme": 3.0, "target_group": 2.0, "activity": 1.0, "country": 0.5}
 
 
-def _error_classes() -> tuple[tuple[type[Exception], ...], tuple[type[Exception], ...]]:
-    """(transport-level errors, HTTP API errors) of whichever client libraries are installed."""
+def _error_classes() -> tuple[tuple[type[Exception], ...], ...]:
+    """(transport-level, HTTP API, serialisation) errors of the installed client libraries."""
     transport: list[type[Exception]] = []
     api: list[type[Exception]] = []
+    serialization: list[type[Exception]] = []
     try:
-        from elastic_transport import TransportError
+        from elastic_transport import SerializationError, TransportError
         from elasticsearch import ApiError
 
         transport.append(TransportError)
         api.append(ApiError)
+        serialization.append(SerializationError)
     except ImportError:  # pragma: no cover - both clients are dependencies
         pass
     try:
+        from opensearchpy.exceptions import SerializationError as OpenSearchSerializationError
         from opensearchpy.exceptions import TransportError as OpenSearchTransportError
 
         api.append(OpenSearchTransportError)
+        serialization.append(OpenSearchSerializationError)
     except ImportError:  # pragma: no cover
         pass
-    return tuple(transport), tuple(api)
+    return tuple(transport), tuple(api), tuple(serialization)
 
 
-TRANSPORT_ERRORS, API_ERRORS = _error_classes()
+TRANSPORT_ERRORS, API_ERRORS, SERIALIZATION_ERRORS = _error_classes()
 
 
 def _status(exc: Exception) -> int | None:
@@ -107,8 +118,8 @@ def unavailable_on_transport_errors() -> Iterator[None]:
     """Turn connection failures, timeouts, 429 and 5xx answers into EngineUnavailable."""
     try:
         yield
-    except EngineUnavailable:
-        raise
+    except (EngineUnavailable, *SERIALIZATION_ERRORS):
+        raise  # a value the client cannot encode is a bug, not an outage
     except TRANSPORT_ERRORS as exc:
         raise EngineUnavailable(str(exc)) from exc
     except API_ERRORS as exc:
@@ -121,7 +132,7 @@ _backends: dict[str, Any] = {}
 _backends_lock = threading.Lock()
 
 
-def default_backend() -> Any:
+def default_backend() -> ElasticsearchBaseSearchBackend:
     """The "default" Wagtail backend, one per configuration (a client keeps its connections)."""
     key = repr(settings.WAGTAILSEARCH_BACKENDS.get("default"))
     with _backends_lock:
@@ -131,9 +142,9 @@ def default_backend() -> Any:
 
 
 class ElasticEngine:
-    def __init__(self, backend: Any = None) -> None:
+    def __init__(self, backend: ElasticsearchBaseSearchBackend | None = None) -> None:
         self.backend = backend if backend is not None else default_backend()
-        if not hasattr(self.backend, "es") or not hasattr(self.backend, "mapping_class"):
+        if not isinstance(self.backend, ElasticsearchBaseSearchBackend):
             raise ImproperlyConfigured(
                 "ElasticEngine needs an Elasticsearch/OpenSearch Wagtail search backend, "
                 f"not {type(self.backend).__name__}"
@@ -143,7 +154,7 @@ class ElasticEngine:
         self.name = "opensearch" if client_module.startswith("opensearchpy") else "elasticsearch"
         self.alias = self.backend.get_index_for_model(PracticePage)
         self.mapping = self.backend.mapping_class(PracticePage)
-        self._fields = _PracticeFields(self.backend.mapping_class)
+        self._fields = practice_fields(self.backend.mapping_class)
         self._index_ready = False
 
     # -- searching -------------------------------------------------------------------------
@@ -157,10 +168,12 @@ class ElasticEngine:
                 "filter": self._base_filters() + self._year_filters(request),
             }
         }
+        # Past the result window there are no hits to show, but still a total and facets.
+        beyond = request.offset + request.page_size > MAX_WINDOW
         body: dict[str, Any] = {
             "query": query,
-            "from": request.offset,
-            "size": request.page_size,
+            "from": 0 if beyond else request.offset,
+            "size": 0 if beyond else request.page_size,
             "track_total_hits": True,
             "track_scores": True,
             "sort": self._sort(request),
@@ -187,16 +200,17 @@ class ElasticEngine:
             body["highlight"] = {
                 "pre_tags": [MARK_START],
                 "post_tags": [MARK_END],
-                "fragment_size": 160,
+                "fragment_size": SNIPPET_FRAGMENT_SIZE,
                 "number_of_fragments": SNIPPET_FRAGMENTS,
                 "fields": {column: {} for column in f.snippet_columns},
             }
 
         response = self._search(body)
+        scored = not request.query.is_empty  # match_all gives every hit 1.0; PostgreSQL 0
         hits = [
             Hit(
                 page_id=int(hit["_id"]),
-                score=float(hit.get("_score") or 0.0),
+                score=float(hit.get("_score") or 0.0) if scored else 0.0,
                 snippet=self._snippet(hit),
             )
             for hit in response["hits"]["hits"]
@@ -300,37 +314,43 @@ class ElasticEngine:
         return found[:limit]
 
     def similar(self, page_id: int, limit: int) -> list[int]:
-        """More-like-this on the practice's text, plus shared themes, target groups, activities
-        and country, among live practices other than the practice itself."""
+        """Live practices like this one: each shared theme, target group and activity, the same
+        country, and words in common (more-like-this on title and summary, as on PostgreSQL)."""
         f = self._fields
         doc_id = self._document_id(page_id)
-        source_fields = [f.filters[a] for a in (*SIMILAR_BOOSTS, *SIMILAR_EXTRA_BOOSTS)]
         with unavailable_on_transport_errors():
             try:
-                doc = self.es.get(index=self.alias.name, id=doc_id, _source_includes=source_fields)
-            except self.backend.NotFoundError:
-                return []
+                doc = self.es.get(
+                    index=self.alias.name, id=doc_id, _source_includes=list(f.similar_boosts)
+                )
+            except self.backend.NotFoundError as exc:
+                if "index_not_found" in str(exc):
+                    raise EngineUnavailable(f"no search index {self.alias.name}") from exc
+                return []  # not indexed (yet)
         source = doc.get("_source") or {}
 
-        def shared(attribute: str, boost: float) -> dict[str, Any] | None:
-            values = source.get(f.filters[attribute])
-            values = [v for v in (values if isinstance(values, list) else [values]) if v]
-            return {"terms": {f.filters[attribute]: values, "boost": boost}} if values else None
+        def shared(column: str) -> list[dict[str, Any]]:
+            values = source.get(column)
+            values = values if isinstance(values, list) else [values]
+            # One clause per value: two shared themes score twice one.
+            boost = f.similar_boosts[column]
+            return [{"term": {column: {"value": v, "boost": boost}}} for v in values if v]
 
-        like = {
+        words = {
             "more_like_this": {
-                "fields": [column for column, _boost in f.weighted_text],
+                "fields": [f.text["title"], f.text["summary"]],
                 "like": [{"_index": doc["_index"], "_id": doc_id}],
                 "min_term_freq": 1,
                 "min_doc_freq": 1,
                 "max_query_terms": 25,
             }
         }
-        related = [like] + [q for a, b in SIMILAR_BOOSTS.items() if (q := shared(a, b))]
-        extra = [q for a, b in SIMILAR_EXTRA_BOOSTS.items() if (q := shared(a, b))]
+        related = [words, *shared(f.facets["theme"]), *shared(f.facets["target_group"])]
+        extra = [*shared(f.facets["activity"]), *shared(f.facets["country"])]
         body = {
             "query": {
                 "bool": {
+                    # Related by words, themes or groups; activities and country only add weight.
                     "must": [{"bool": {"should": related, "minimum_should_match": 1}}],
                     "should": extra,
                     "filter": self._base_filters(),
@@ -409,7 +429,8 @@ class ElasticEngine:
                 self.es.indices.refresh(index=new_index.name)
                 self._point_alias_at(new_index.name)
             except BaseException:
-                new_index.delete()
+                with contextlib.suppress(Exception):  # the original error matters more
+                    new_index.delete()
                 raise
         self._index_ready = True
         return count
@@ -511,10 +532,15 @@ class ElasticEngine:
         raise RuntimeError(message)
 
 
-class _PracticeFields:
+@functools.cache
+def practice_fields(mapping_class: type) -> PracticeFields:
+    return PracticeFields(mapping_class)
+
+
+class PracticeFields:
     """Document field names of PracticePage, as Wagtail's mapping names them."""
 
-    def __init__(self, mapping_class: Any) -> None:
+    def __init__(self, mapping_class: type) -> None:
         mapping = mapping_class(PracticePage)
         fields = PracticePage.get_search_fields()
 
@@ -528,7 +554,11 @@ class _PracticeFields:
 
         filter_names = {f.field_name for f in fields if type(f) is search_index.FilterField}
         self.filters = {name: column(search_index.FilterField, name) for name in filter_names}
-        self.facets = {facet: self.filters[attr] for facet, attr in FACET_ATTRIBUTES.items()}
+        self.facets = {
+            facet: next(self.filters[a] for a in attributes if a in self.filters)
+            for facet, attributes in FACET_ATTRIBUTES.items()
+        }
+        self.similar_boosts = {self.facets[facet]: boost for facet, boost in SIMILAR_BOOSTS.items()}
         self.live = self.filters["live"]
         self.start_year = self.filters["start_year"]
         self.published = self.filters["first_published_at"]

@@ -2,17 +2,28 @@ from wagtail.models import Page
 from wagtail.test.utils import WagtailPageTestCase
 
 from home.models import HomePage
-from kb.models import PartnerIndexPage, PartnerPage, PracticePage
+from kb.models import (
+    CollectionIndexPage,
+    CollectionPage,
+    PartnerIndexPage,
+    PartnerPage,
+    PracticePage,
+)
 
 
 class PageTreeRulesTests(WagtailPageTestCase):
-    def test_home_takes_only_the_partner_index(self):
-        self.assertAllowedSubpageTypes(HomePage, {PartnerIndexPage})
+    def test_home_takes_the_partner_and_collection_indexes(self):
+        self.assertAllowedSubpageTypes(HomePage, {PartnerIndexPage, CollectionIndexPage})
         self.assertAllowedParentPageTypes(HomePage, {Page})
 
     def test_partners_live_under_the_partner_index(self):
         self.assertAllowedParentPageTypes(PartnerPage, {PartnerIndexPage})
         self.assertAllowedSubpageTypes(PartnerIndexPage, {PartnerPage})
+
+    def test_collections_live_under_the_collection_index(self):
+        self.assertAllowedParentPageTypes(CollectionPage, {CollectionIndexPage})
+        self.assertAllowedSubpageTypes(CollectionPage, set())
+        self.assertCanNotCreateAt(PartnerPage, CollectionPage)
 
     def test_practices_live_under_a_partner_and_have_no_children(self):
         self.assertAllowedParentPageTypes(PracticePage, {PartnerPage})

@@ -13,6 +13,10 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from elastic_transport import HttpHeaders, Urllib3HttpNode
+from elastic_transport._node import NodeApiResponse
+
+from search.engines.config import wagtail_search_backends
+from search.engines.elastic import ElasticEngine
 
 # ELASTICSEARCH_URL / OPENSEARCH_URL point the engine tests at real servers instead of osmem.
 ENV_URLS = {"elasticsearch": "ELASTICSEARCH_URL", "opensearch": "OPENSEARCH_URL"}
@@ -23,8 +27,13 @@ class JsonHeadersNode(Urllib3HttpNode):
     """An elastic_transport node that speaks plain `application/json` (for osmem)."""
 
     def perform_request(
-        self, method: str, target: str, body: bytes | None = None, headers=None, **kwargs: Any
-    ):
+        self,
+        method: str,
+        target: str,
+        body: bytes | None = None,
+        headers: HttpHeaders | None = None,
+        **kwargs: Any,
+    ) -> NodeApiResponse:
         headers = HttpHeaders(headers or {})
         for name in ("accept", "content-type"):
             if "vnd.elasticsearch" in headers.get(name, ""):
@@ -51,3 +60,22 @@ def server_from_env(kind: str) -> SearchServer | None:
 def osmem_server_for(kind: str, osmem_url: str) -> SearchServer:
     options = {"node_class": JsonHeadersNode} if kind == "elasticsearch" else {}
     return SearchServer(url=osmem_url, options=options)
+
+
+def configure_engine(settings, kind: str, server: SearchServer, prefix: str) -> ElasticEngine:
+    """Point the settings (pytest-django's `settings` fixture) at `server` under a private index
+    prefix, and return the engine they now describe."""
+    settings.SEARCH_BACKEND = kind
+    settings.SEARCH_URL = server.url
+    settings.SEARCH_INDEX_PREFIX = prefix
+    # auto_update=False: only the engine API writes to the index, as on PostgreSQL.
+    settings.WAGTAILSEARCH_BACKENDS = wagtail_search_backends(
+        kind, server.url, prefix, server.options, auto_update=False
+    )
+    return ElasticEngine()
+
+
+def drop_indices(engine: ElasticEngine, prefix: str) -> None:
+    """Delete a test's indices by name (real clusters refuse wildcard deletes)."""
+    for name in list(engine.es.indices.get(index=f"{prefix}*").keys()):
+        engine.es.indices.delete(index=name)

@@ -6,7 +6,10 @@ from tests.factories import PracticePageFactory
 @pytest.fixture
 def two_practices(partners):
     canteens = PracticePageFactory(
-        parent=partners["brzeziny"], title="Social cooperative school canteens", country="PL"
+        parent=partners["brzeziny"],
+        title="Social cooperative school canteens",
+        summary="Unemployed women cook healthy canteens meals for schools.",
+        country="PL",
     )
     libraries = PracticePageFactory(
         parent=partners["lalrg"], title="Accessible libraries", country="LV"

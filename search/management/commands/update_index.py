@@ -1,19 +1,33 @@
 from modelsearch.management.commands.rebuild_modelsearch_index import Command as WagtailCommand
 from tqdm import tqdm
 
+from django.utils import timezone
+
 from kb.models import PracticePage
+from search.engines import external_engine
 from search.engines.postgres import PostgresEngine
 
 
 class Command(WagtailCommand):
     help = (
-        "Rebuild Wagtail's search backends (Elasticsearch/OpenSearch: into a new index, then an "
-        "alias swap, so search keeps working meanwhile) and the PostgreSQL search table."
+        "Rebuild the search indexes: Wagtail's backends, the practices on Elasticsearch/"
+        "OpenSearch (into a new index, then an alias swap, so search keeps working meanwhile) "
+        "and the PostgreSQL search table."
     )
 
     def handle(self, **options):
+        started = timezone.now()
         super().handle(**options)
+        engine = external_engine()
+        if engine is not None:
+            self._rebuild(engine, started)
+        self._rebuild(PostgresEngine(), started)
+
+    def _rebuild(self, engine, started) -> None:
         total = PracticePage.objects.live().count()
-        with tqdm(total=total, unit="practice", desc="postgres search table", disable=None) as bar:
-            count = PostgresEngine().rebuild(progress=bar.update)
-        self.write(f"postgres: indexed {count} practices")
+        with tqdm(total=total, unit="practice", desc=engine.name, disable=None) as bar:
+            count = engine.rebuild(progress=bar.update)
+        # What changed while the new index was being filled went to the old one: send it again.
+        changed = PracticePage.objects.filter(latest_revision_created_at__gte=started)
+        engine.index_pages(changed.values_list("pk", flat=True))
+        self.write(f"{engine.name}: indexed {count} practices")
