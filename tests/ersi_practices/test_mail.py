@@ -1,6 +1,7 @@
 import socket
 
 import pytest
+
 from django.core import mail
 from django.tasks import task_backends
 
