@@ -9,6 +9,8 @@
 `setup_roles()` is idempotent: `manage.py load_demo` (and `setup_roles`) run it on every site.
 Page permissions follow the tree, so "only their own partner" needs no code of ours:
 https://docs.wagtail.org/en/stable/topics/permissions.html
+Two rules do (the testers at the end): only administrators delete practices, and partner editors
+do not edit their partner page. The matrix in tests/kb/test_permissions.py is the specification.
 """
 
 from __future__ import annotations
@@ -22,6 +24,7 @@ from wagtail.models import (
     GroupCollectionPermission,
     GroupPagePermission,
     Page,
+    PagePermissionTester,
     Workflow,
     WorkflowPage,
     WorkflowTask,
@@ -36,6 +39,12 @@ MEDIA_PERMISSIONS = [
     ("wagtaildocs", "add_document"), ("wagtaildocs", "change_document"),
     ("wagtaildocs", "choose_document"), ("wagtailimages", "add_image"),
     ("wagtailimages", "change_image"), ("wagtailimages", "choose_image"),
+]  # fmt: skip
+# Administrators manage all media and the collections themselves, including deleting.
+ADMIN_COLLECTION_PERMISSIONS = [
+    *MEDIA_PERMISSIONS, ("wagtaildocs", "delete_document"), ("wagtailimages", "delete_image"),
+    ("wagtailcore", "add_collection"), ("wagtailcore", "change_collection"),
+    ("wagtailcore", "delete_collection"),
 ]  # fmt: skip
 EXPERT_MODEL_PERMISSIONS = [
     ("wagtailadmin", "access_admin"),
@@ -96,7 +105,7 @@ def setup_roles() -> dict[str, int]:
     admins.permissions.set(Permission.objects.all())
     _grant_pages(admins, Page.get_first_root_node(), ["add", "change", "publish", "bulk_delete",
                                                       "lock", "unlock"])  # fmt: skip
-    _grant_collection(admins, root_collection, media)
+    _grant_collection(admins, root_collection, _permissions(ADMIN_COLLECTION_PERMISSIONS))
 
     panel, _ = Group.objects.get_or_create(name=EXPERT_PANEL)
     panel.permissions.set(_permissions(EXPERT_MODEL_PERMISSIONS))
@@ -115,7 +124,7 @@ def setup_roles() -> dict[str, int]:
         collection = _partner_collection(root_collection, partner)
         _grant_collection(group, collection, media)
 
-    workflow = setup_workflow(panel, partner_index)
+    workflow = setup_workflow([panel, admins], partner_index)
     return {"partner_groups": len(partners), "workflow": workflow.pk}
 
 
@@ -125,14 +134,41 @@ def _partner_collection(root: Collection, partner: PartnerPage) -> Collection:
     return existing or root.add_child(name=name)
 
 
-def setup_workflow(panel: Group, partner_index: PartnerIndexPage | None) -> Workflow:
-    """One review step by the expert panel; approval publishes. Covers every partner's pages."""
+def setup_workflow(reviewers: list[Group], partner_index: PartnerIndexPage | None) -> Workflow:
+    """One review step by the expert panel (and the administrators, who may do everything);
+    approval publishes. Covers every partner's pages."""
     workflow, _ = Workflow.objects.get_or_create(name=WORKFLOW_NAME, defaults={"active": True})
     task = GroupApprovalTask.objects.filter(name="Expert panel approval").first()
     if task is None:
         task = GroupApprovalTask.objects.create(name="Expert panel approval")
-    task.groups.set([panel])
+    task.groups.set(reviewers)
     WorkflowTask.objects.get_or_create(workflow=workflow, task=task, defaults={"sort_order": 0})
     if partner_index:
         WorkflowPage.objects.update_or_create(page=partner_index, defaults={"workflow": workflow})
     return workflow
+
+
+# Two rules that Wagtail's page permissions (which follow the tree, whatever the page type) cannot
+# express. The page models use these testers: `permissions_for_user()` on PracticePage and
+# PartnerPage. Administrators are told apart by "bulk_delete", which only their group has.
+
+
+def _is_administrator(tester: PagePermissionTester) -> bool:
+    return tester.user.is_superuser or "bulk_delete" in tester.permissions
+
+
+class PracticePermissionTester(PagePermissionTester):
+    """Only network administrators delete (and so move) practices: deleting cannot be undone,
+    the expert panel unpublishes instead, partner editors ask the panel."""
+
+    def can_delete(self, ignore_bulk=False):
+        return super().can_delete(ignore_bulk) and _is_administrator(self)
+
+
+class PartnerPermissionTester(PracticePermissionTester):
+    """A partner page is the network's presentation of the partner: edited by those who may
+    publish it (the panel, the administrators), not by the partner's editors, who write
+    practices beneath it."""
+
+    def can_edit(self):
+        return super().can_edit() and (self.user.is_superuser or "publish" in self.permissions)

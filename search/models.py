@@ -27,6 +27,7 @@ class SearchRecord(models.Model):
     partner = models.CharField(max_length=255, blank=True)
     country = models.CharField(max_length=2, blank=True)
     org_type = models.CharField(max_length=100, blank=True)
+    label = models.CharField(max_length=20, blank=True, help_text="the panel's assessment label")
     themes = ArrayField(models.CharField(max_length=100), default=list)
     target_groups = ArrayField(models.CharField(max_length=100), default=list)
     activities = ArrayField(models.CharField(max_length=100), default=list)

@@ -24,6 +24,7 @@ FACET_PARAMS = {
     "partner": "partner",
     "org_type": "org_type",
     "activity": "activity",
+    "label": "label",
 }
 
 

@@ -22,7 +22,15 @@ from django.utils.translation import gettext_lazy as _
 from wagtail.contrib.search_promotions.models import Query, SearchPromotion
 from wagtail.search.utils import normalise_query_string
 
-from kb.models import ActivityType, OrganisationType, PartnerPage, PracticePage, TargetGroup, Theme
+from kb.models import (
+    ActivityType,
+    Label,
+    OrganisationType,
+    PartnerPage,
+    PracticePage,
+    TargetGroup,
+    Theme,
+)
 from search.engines import get_engine
 from search.engines.base import (
     FACETS,
@@ -46,6 +54,7 @@ FACET_LABELS = {
     "partner": _("Partner"),
     "org_type": _("Type of organisation"),
     "activity": _("Activity type"),
+    "label": _("Assessment"),
 }
 MAX_PROMOTED = 3
 
@@ -153,6 +162,7 @@ def facet_vocabulary() -> dict[str, dict[str, str]]:
         "partner": dict(PartnerPage.objects.values_list("slug", "title")),
         "org_type": dict(OrganisationType.objects.values_list("slug", "name")),
         "activity": dict(ActivityType.objects.values_list("slug", "name")),
+        "label": {value: str(label) for value, label in Label.choices},
     }
 
 

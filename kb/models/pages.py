@@ -170,6 +170,7 @@ class PracticePageQuerySet(PageQuerySet):
         ).prefetch_related(
             "themes",
             "activity_types",
+            "assessments",
             Prefetch("tagged_target_groups", TaggedPractice.objects.select_related("tag")),
         )
 
@@ -359,6 +360,7 @@ class PracticePage(Page):
         index.FilterField("facet_activities"),
         index.FilterField("facet_partner"),
         index.FilterField("facet_org_type"),
+        index.FilterField("facet_label"),
     ]
 
     content_panels = [
@@ -472,6 +474,10 @@ class PracticePage(Page):
         """The country code as plain text (a Country object does not serialise to JSON)."""
         return self.country.code if self.country else ""
 
+    def facet_label(self) -> str | None:
+        """The expert panel's label (promising/good/best), from the latest assessment."""
+        return self.assessment.label if self.assessment else None
+
     def sort_title(self) -> str:
         return self.title.casefold()
 
@@ -492,8 +498,8 @@ class PracticePage(Page):
 
     @cached_property
     def assessment(self):
-        """The expert panel's latest assessment, if any."""
-        return self.assessments.select_related("assessor").first()
+        """The expert panel's latest assessment, if any (prefetched by for_listing())."""
+        return next(iter(self.assessments.all()), None)
 
     def live_collections(self):
         """The published collections that include this practice."""

@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from typing import Literal, Protocol
 
 # Facet name -> the SearchRecord column / document field holding its values.
-FACETS = ("theme", "target_group", "country", "partner", "org_type", "activity")
+FACETS = ("theme", "target_group", "country", "partner", "org_type", "activity", "label")
 Sort = Literal["relevance", "newest", "title"]
 # Markers that engines put around matched words in snippets; replaced by <mark> after escaping.
 MARK_START, MARK_END = "\ue000", "\ue001"

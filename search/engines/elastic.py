@@ -58,6 +58,7 @@ FACET_ATTRIBUTES = {
     "partner": ("facet_partner",),
     "org_type": ("facet_org_type",),
     "country": ("facet_country", "country"),
+    "label": ("facet_label",),
 }
 # Text fields weighted above the rest (1); a title or summary match outranks one deep in the text.
 TEXT_BOOSTS = {"title": 4, "summary": 2}

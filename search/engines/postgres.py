@@ -33,7 +33,9 @@ TABLE = SearchRecord._meta.db_table
 # ts_rank weights for D, C, B, A: a title or summary match outranks one deep in the text.
 RANK_WEIGHTS = "{0.05, 0.2, 0.5, 1.0}"
 ARRAY_FACETS = {"theme": "themes", "target_group": "target_groups", "activity": "activities"}
-SCALAR_FACETS = {"country": "country", "partner": "partner", "org_type": "org_type"}
+SCALAR_FACETS = {
+    "country": "country", "partner": "partner", "org_type": "org_type", "label": "label",
+}  # fmt: skip
 HEADLINE_OPTIONS = (
     f"StartSel={MARK_START}, StopSel={MARK_END}, MaxWords=35, MinWords=15, "
     "MaxFragments=2, FragmentDelimiter=' … '"
@@ -168,7 +170,8 @@ class PostgresEngine:
             f"""
             WITH q AS (SELECT {q_sql} AS tsq),
             base AS MATERIALIZED (
-                SELECT r.themes, r.target_groups, r.activities, r.country, r.partner, r.org_type
+                SELECT r.themes, r.target_groups, r.activities, r.country, r.partner, r.org_type,
+                       r.label
                 FROM {TABLE} r, q WHERE {" AND ".join(base_where)}
             )
             {" UNION ALL ".join(selects)}
@@ -318,7 +321,9 @@ def record_for(page: PracticePage) -> SearchRecord:
         activities=page.facet_activities(),
         start_year=page.start_year,
         published_at=page.first_published_at,
-        boost=1.05 if recent else 1.0,
+        label=page.facet_label() or "",
+        # Small nudges that never outweigh relevance: recent, and assessed by the panel.
+        boost=1.0 + (0.05 if recent else 0) + (0.05 if page.assessment else 0),
     )
 
 

@@ -186,3 +186,15 @@ def test_unpublished_and_removed_practices_leave_the_index(engine, corpus, index
     indexed()
     assert corpus["coop"].pk not in engine.indexed_ids()
     assert engine.indexed_ids() == {p.pk for k, p in corpus.items() if k not in ("youth", "coop")}
+
+
+def test_the_panels_label_is_a_facet(engine, corpus, indexed):
+    from kb.models import Assessment
+    from kb.models.assessments import CRITERIA
+
+    scores = {f"{key}_score": 4 for key in CRITERIA} | {f"{key}_note": "Solid." for key in CRITERIA}
+    Assessment.objects.create(practice=corpus["coop"], label="good", **scores)
+    indexed(corpus["coop"])
+    result = search(engine, filters={"label": ("good",)})
+    assert ids(result) == [corpus["coop"].pk]
+    assert search(engine).facets["label"] == {"good": 1}
