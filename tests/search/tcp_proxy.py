@@ -18,6 +18,8 @@ class SwitchableProxy:
         return f"http://127.0.0.1:{self.port}"
 
     def start(self) -> None:
+        if self._listener is not None:
+            return
         listener = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
         listener.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
         listener.bind(("127.0.0.1", self.port))
