@@ -6,6 +6,7 @@ import uuid
 from urllib.parse import urlparse
 
 import pytest
+
 from django.core.management import call_command
 
 from search.indexing import drain_index_journal
