@@ -98,7 +98,8 @@ def _grant_collection(group: Group, collection: Collection, permissions) -> None
 def setup_roles() -> dict[str, int]:
     partner_index = PartnerIndexPage.objects.first()
     collection_index = CollectionIndexPage.objects.first()
-    root_collection = Collection.get_first_root_node()
+    # A flushed database (tests) has lost the root collection of Wagtail's migration.
+    root_collection = Collection.get_first_root_node() or Collection.add_root(name="Root")
     media = _permissions(MEDIA_PERMISSIONS)
 
     admins, _ = Group.objects.get_or_create(name=ADMINISTRATORS)

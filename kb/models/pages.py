@@ -144,6 +144,11 @@ class PartnerPage(Page):
         """The country code as plain text (a Country object does not serialise to JSON)."""
         return self.country.code if self.country else ""
 
+    def permissions_for_user(self, user):
+        from kb.roles import PartnerPermissionTester  # kb.roles imports the models
+
+        return PartnerPermissionTester(user, self)
+
     @property
     def role_list(self) -> list[str]:
         return [line.strip() for line in self.roles.splitlines() if line.strip()]
@@ -448,6 +453,11 @@ class PracticePage(Page):
             self.external_id = None
         if errors:
             raise ValidationError(errors)
+
+    def permissions_for_user(self, user):
+        from kb.roles import PracticePermissionTester  # kb.roles imports the models
+
+        return PracticePermissionTester(user, self)
 
     @classmethod
     def get_indexed_objects(cls):

@@ -1,3 +1,5 @@
+import re
+
 import pytest
 from playwright.sync_api import expect
 
@@ -39,10 +41,31 @@ def test_visitor_goes_from_home_to_a_partner_practice(
 
 def test_visitor_searches_from_the_home_page(demo_site, live_server, page):
     page.goto(live_server.url)
-    page.get_by_role("main").get_by_role("searchbox").fill("cooperative")
-    page.get_by_role("main").get_by_role("searchbox").press("Enter")
-    expect(page).to_have_url(f"{live_server.url}/search/?q=cooperative")
+    box = page.get_by_role("main").get_by_label("Search practices")
+    box.fill("cooperativ")
+    # suggestions while typing (autocomplete), then the full search on Enter
+    expect(page.get_by_role("listbox").get_by_role("option").first).to_be_visible()
+    box.press("Escape")
+    box.press("Enter")
+    expect(page).to_have_url(f"{live_server.url}/search/?q=cooperativ")
+    expect(page.locator("main")).to_contain_text("Results include the spelling “cooperative”")
     expect(page.locator("main h2 a, main h3 a").first).to_be_visible()
+
+
+def test_facets_narrow_the_results_without_reloading(
+    demo_site, live_server, page, assert_accessible
+):
+    page.goto(f"{live_server.url}/search/?q=employment")
+    assert_accessible(page)
+    summary = page.locator("#search-summary")
+    before = summary.inner_text()
+    page.get_by_role("checkbox", name=re.compile("^Poland")).check()
+    expect(page).to_have_url(re.compile(r"country=PL"))
+    expect(summary).not_to_have_text(before)
+    for card in page.locator("ol.result-list > li").all():
+        expect(card).to_contain_text("Poland")
+    page.go_back()
+    expect(page).not_to_have_url(re.compile(r"country=PL"))
 
 
 def test_layout_fits_a_phone_screen(demo_site, live_server, browser):
