@@ -35,9 +35,10 @@ admin: setup ## Ensure an admin account (ADMIN_USERNAME / ADMIN_PASSWORD / ADMIN
 	$(MANAGE) ensure_admin
 
 run: demo admin ## Set up everything and serve the site on http://$(HOST):$(PORT)/ (admin at /admin/)
-	@echo "Starting the task worker (search index journal, e-mails) and the web server"
-	@trap 'kill $$worker 2>/dev/null' EXIT; \
+	@echo "Starting the task worker (search index journal, e-mails), scheduled publishing and the web server"
+	@trap 'kill $$worker $$scheduler 2>/dev/null' EXIT; \
 	$(MANAGE) db_worker --backend queue --interval 1 --no-startup-delay & worker=$$!; \
+	while sleep 60; do $(MANAGE) publish_scheduled >/dev/null; done & scheduler=$$!; \
 	$(MANAGE) runserver $(HOST):$(PORT)
 
 worker: setup ## Run the background task worker on its own

@@ -125,6 +125,7 @@ def setup_roles() -> dict[str, int]:
         collection = _partner_collection(root_collection, partner)
         _grant_collection(group, collection, media)
 
+    retire_wagtail_starter_roles()
     workflow = setup_workflow([panel, admins], partner_index)
     return {"partner_groups": len(partners), "workflow": workflow.pk}
 
@@ -133,6 +134,14 @@ def _partner_collection(root: Collection, partner: PartnerPage) -> Collection:
     name = partner_collection_name(partner)
     existing = root.get_children().filter(name=name).first()
     return existing or root.add_child(name=name)
+
+
+def retire_wagtail_starter_roles() -> None:
+    """Wagtail's new-site "Editors"/"Moderators" groups (while nobody is in them) and its
+    "Moderators approval" workflow on the whole tree would cut across the roles above."""
+    Group.objects.filter(name__in=["Editors", "Moderators"], user__isnull=True).delete()
+    WorkflowPage.objects.filter(workflow__name="Moderators approval").delete()
+    Workflow.objects.filter(name="Moderators approval").update(active=False)
 
 
 def setup_workflow(reviewers: list[Group], partner_index: PartnerIndexPage | None) -> Workflow:

@@ -92,6 +92,7 @@ def response_json(request: HttpRequest, response: SearchResponse) -> dict:
                 "themes": [t.slug for t in item.page.themes.all()],
                 "target_groups": [g.slug for g in item.page.target_group_list],
                 "start_year": item.page.start_year,
+                "label": item.page.facet_label(),
                 "score": round(item.score, 4),
                 "promoted": item.promoted,
             }
