@@ -116,6 +116,10 @@ class SearchResponse:
         return self.url(page=None, year_from=None, year_to=None, **{p: [] for p in FACET_PARAMS})
 
     @property
+    def without_years_url(self) -> str:
+        return self.url(page=None, year_from=None, year_to=None)
+
+    @property
     def corrected_url(self) -> str:
         return self.url(q=self.corrected, page=None) if self.corrected else ""
 

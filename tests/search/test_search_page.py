@@ -57,3 +57,11 @@ def test_search_page_survives_odd_input(client, two_practices, q):
     response = client.get("/search/", {"q": q, "page": "x"})
     assert response.status_code in (200, 400)
     assert "<script>alert(1)</script>" not in response.content.decode()
+
+
+def test_every_active_filter_can_be_removed(client, two_practices):
+    response = client.get("/search/", {"q": "canteens", "country": "PL", "year_from": "2000"})
+    search = response.context["search"]
+    assert [v.url for v in search.active_filters] == ["?q=canteens&year_from=2000"]
+    assert search.without_years_url == "?q=canteens&country=PL"
+    assert search.clear_filters_url == "?q=canteens"
