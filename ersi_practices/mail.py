@@ -72,7 +72,9 @@ def deliver_email(data: dict, attempt: int = 1) -> bool:
             logger.exception("Giving up e-mail to %s after %s attempts", data["to"], attempt)
             raise
         delay = timedelta(minutes=min(2**attempt, 240))
-        logger.warning("E-mail to %s failed (attempt %s); retrying in %s", data["to"], attempt, delay)
+        logger.warning(
+            "E-mail to %s failed (attempt %s); retrying in %s", data["to"], attempt, delay
+        )
         retry = deliver_email
         if retry.get_backend().supports_defer:
             retry = retry.using(run_after=timezone.now() + delay)

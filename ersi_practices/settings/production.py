@@ -33,5 +33,5 @@ if os.environ.get("EMAIL_HOST"):
                 "password": os.environ.get("EMAIL_HOST_PASSWORD", ""),
                 "use_tls": os.environ.get("EMAIL_USE_TLS", "true").lower() == "true",
             },
-        }
+        },
     }
