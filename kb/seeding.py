@@ -70,19 +70,14 @@ def seed_taxonomy(path: Path = TAXONOMY_FILE) -> SeedReport:
 def seed_partners(home: Page, path: Path = PARTNERS_FILE) -> SeedReport:
     """Create the partner index under `home` and one published page per missing partner."""
     data = json.loads(path.read_text(encoding="utf-8"))
-    index = PartnerIndexPage.objects.child_of(home).first()
-    if index is None:
-        index = PartnerIndexPage(
-            title="Partners",
-            slug="partners",
-            intro=plain_to_html(
-                "The European Regions for Social Inclusion network brings together public "
-                "authorities and civil-society organisations from ten countries. Each partner "
-                "shares the practices it knows best."
-            ),
-        )
-        home.add_child(instance=index)
-        index.save_revision().publish()
+    index = _index_page(
+        home,
+        PartnerIndexPage,
+        "Partners",
+        "The European Regions for Social Inclusion network brings together public authorities "
+        "and civil-society organisations from ten countries. Each partner shares the practices "
+        "it knows best.",
+    )
     org_types = {t.slug: t for t in OrganisationType.objects.all()}
     themes = {t.slug: t for t in Theme.objects.all()}
     existing = set(PartnerPage.objects.child_of(index).values_list("slug", flat=True))
@@ -110,22 +105,26 @@ def seed_partners(home: Page, path: Path = PARTNERS_FILE) -> SeedReport:
     return report
 
 
-@transaction.atomic
-def seed_collection_index(home: Page) -> CollectionIndexPage:
-    """The /collections/ page, where the expert panel publishes curated collections."""
-    index = CollectionIndexPage.objects.child_of(home).first()
+def _index_page(home: Page, model, title: str, intro: str):
+    """The published index page of `model` under `home`, created when missing."""
+    index = model.objects.child_of(home).first()
     if index is None:
-        index = CollectionIndexPage(
-            title="Collections",
-            slug="collections",
-            intro=plain_to_html(
-                "Selections of practices put together by the network's expert panel, each with "
-                "a note on why the practice is in it and what to look at."
-            ),
-        )
+        index = model(title=title, slug=title.lower(), intro=plain_to_html(intro))
         home.add_child(instance=index)
         index.save_revision().publish()
     return index
+
+
+@transaction.atomic
+def seed_collection_index(home: Page) -> CollectionIndexPage:
+    """The /collections/ page, where the expert panel publishes curated collections."""
+    return _index_page(
+        home,
+        CollectionIndexPage,
+        "Collections",
+        "Selections of practices put together by the network's expert panel, each with a note "
+        "on why the practice is in it and what to look at.",
+    )
 
 
 @transaction.atomic
