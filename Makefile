@@ -8,7 +8,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 
 .DEFAULT_GOAL := help
-.PHONY: help lock setup run worker test-search serve demo admin migrate test test-fast test-browser lint format check browser db-stop db-shell clean
+.PHONY: help lock setup run worker test-search bench-search serve demo admin migrate test test-fast test-browser lint format check browser db-stop db-shell clean
 
 help: ## List the targets
 	@grep -hE '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F ':.*## ' '{printf "  make %-14s %s\n", $$1, $$2}'
@@ -66,6 +66,14 @@ test: lint check browser ## The whole suite: lint, checks, pytest (unit, engine 
 
 test-search: setup ## The search engine suite on PostgreSQL, Elasticsearch and OpenSearch (osmem-server stand-in; set ELASTICSEARCH_URL / OPENSEARCH_URL for real servers)
 	$(VENV)/bin/pytest tests/search/test_engine_contract.py tests/search/test_elastic_specifics.py $(PYTEST_ARGS)
+
+N ?= 10000
+BENCH_DB ?= ersi_bench
+
+bench-search: setup ## Benchmark search on N synthetic practices (N=10000) in the ersi_bench database
+	@url=$$($(PY) -m ersi_practices.database url $(BENCH_DB)) || exit 1; \
+	DATABASE_URL=$$url $(MANAGE) migrate --noinput && \
+	DATABASE_URL=$$url $(MANAGE) bench_search --n $(N) $(BENCH_ARGS)
 
 test-fast: setup ## pytest without the browser tests
 	$(VENV)/bin/pytest -m "not browser" $(PYTEST_ARGS)

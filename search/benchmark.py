@@ -39,6 +39,7 @@ from wagtail.models import Page
 
 from kb.models import (
     ActivityType,
+    Assessment,
     OrganisationType,
     PartnerPage,
     PolicyFramework,
@@ -50,7 +51,7 @@ from kb.models import (
 from kb.seeding import DEMO_PRACTICES_FILE
 from kb.text import plain_to_html
 from search.engines.base import Progress, SearchEngine, SearchRequest
-from search.models import SearchRecord
+from search.models import SearchRecord, SearchTerm
 from search.params import parse_params
 from search.query import parse_query
 from search.service import facet_vocabulary
@@ -61,6 +62,10 @@ SECTIONS = ("problem", "approach", "results", "evidence", "resources", "transfer
 # Rare words (about 1 practice in 500 each): the small result sets of the mix.
 RARE_WORDS = ("hippotherapy", "bibliotherapy", "agroforestry", "timebank", "photovoice")
 RARE_RATE = 0.002
+ASSESSED_RATE = 0.08  # practices with an expert assessment: the "label" facet
+LABELS = {"promising": 6, "good": 3, "best": 1}  # relative weights
+CRITERIA = ("relevance", "evidence", "impact", "transferability", "sustainability",
+            "participation", "innovation")  # fmt: skip
 OTHER_COUNTRIES = ("DE", "FR", "IT", "PT", "NL", "AT", "CZ", "SK", "SI", "HR", "GR", "IE", "SE")
 ORG_KINDS = ("Social Welfare Centre", "Municipal Office", "Community Foundation",
              "Social Cooperative", "Youth Association", "Family Support Centre")  # fmt: skip
@@ -113,7 +118,8 @@ class Material:
 
 
 def load_material() -> Material:
-    rows = [json.loads(line) for line in DEMO_PRACTICES_FILE.read_text("utf-8").splitlines()]
+    lines = DEMO_PRACTICES_FILE.read_text("utf-8").splitlines()
+    rows = [json.loads(line) for line in lines if line.strip()]
     sentences = {
         name: [
             s.removeprefix("- ").strip()
@@ -259,6 +265,25 @@ def _practice(i: int, material: Material, taxonomy: Taxonomy, now) -> dict:
         "groups": _pick(rng, taxonomy.groups, rng.randint(1, 3)),
         "activities": _pick(rng, taxonomy.activities, rng.randint(0, 2)),
         "frameworks": rng.sample(taxonomy.frameworks, rng.randint(0, 2)),
+        "assessment": _assessment(i, published),
+    }
+
+
+def _assessment(i: int, published) -> dict | None:
+    rng = _rng(f"assessment-{i}")  # its own stream: the practice's other fields stay the same
+    if rng.random() >= ASSESSED_RATE:
+        return None
+    assessed = (published + timedelta(days=rng.uniform(30, 400))).date()
+    scores = {f"{key}_score": rng.randint(2, 5) for key in CRITERIA}
+    notes = {f"{key}_note": "Scored by the benchmark generator." for key in CRITERIA}
+    return {
+        "label": rng.choices(list(LABELS), list(LABELS.values()))[0],
+        "summary": "A synthetic assessment.",
+        **scores,
+        **notes,
+        "assessor_name": "Benchmark panel",
+        "assessed_on": assessed,
+        "reassess_on": assessed + timedelta(days=3 * 365),
     }
 
 
@@ -301,7 +326,7 @@ def generate_corpus(n: int, progress: Progress | None = None) -> int:
             )
             ids = [row[0] for row in cursor.fetchall()]
             docs = [_practice(first + k, material, taxonomy, now) for k in range(size)]
-            pages, practices, tagged = [], [], []
+            pages, practices, tagged, assessments = [], [], [], []
             related: dict[str, list[dict]] = defaultdict(list)
             for page_id, doc in zip(ids, docs, strict=True):
                 partner = doc["partner"]
@@ -321,11 +346,14 @@ def generate_corpus(n: int, progress: Progress | None = None) -> int:
                     **doc["practice"],
                 })  # fmt: skip
                 tagged += [{"tag": g, "content_object": page_id} for g in doc["groups"]]
+                if doc["assessment"]:
+                    assessments.append({"practice": page_id, **doc["assessment"]})
                 for key, (_model, column) in throughs.items():
                     related[key] += [{"practicepage": page_id, column: v} for v in doc[key]]
             _copy(cursor, Page, pages)
             _copy(cursor, PracticePage, practices)
             _copy(cursor, TaggedPractice, tagged)
+            _copy(cursor, Assessment, assessments)
             for key, (model, _column) in throughs.items():
                 _copy(cursor, model, related[key])
             if progress:
@@ -358,6 +386,7 @@ def clear_corpus() -> int:
         (PracticePage.activity_types.through, "practicepage"),
         (PracticePage.policy_frameworks.through, "practicepage"),
         (TaggedPractice, "content_object"),
+        (Assessment, "practice"),
         (PracticePage, "page_ptr"),
         (Page, "id"),
     ]
@@ -462,6 +491,7 @@ def query_mix(per_kind: int, keywords: list[str]) -> list[BenchQuery]:
              ("year_from", str(year)), ("year_to", str(year + 7))],
             [("activity", rng.choice(activities)), ("org_type", rng.choice(org_types))],
             [("partner", rng.choice(partners))],
+            [("label", "good"), ("label", "best"), ("theme", rng.choice(themes))],
             [*(("country", c) for c in rng.sample(countries, 3)),
              *(("theme", t) for t in rng.sample(themes, 2))],
         ])  # fmt: skip
@@ -551,8 +581,11 @@ def run_mix(
     return samples
 
 
-def count_queries(client: Client, query_string: str) -> tuple[int, int, int]:
-    """(SQL statements, results found, results returned) for one API request."""
+def count_queries(client: Client, query_string: str, *, warm: bool = False) -> tuple[int, int, int]:
+    """(SQL statements, results found, results returned) for one API request. `warm` sends it
+    once first: the first search for some words also creates its query-log rows."""
+    if warm:
+        client.get("/api/search/?" + query_string)
     with CaptureQueriesContext(connection) as captured:
         data = client.get("/api/search/?" + query_string).json()
     return len(captured), data.get("count", 0), len(data.get("results", []))
@@ -562,9 +595,11 @@ def constancy_pairs() -> list[tuple[str, str, str]]:
     """Same request shape, small vs large result sets and facet selections."""
     themes = sorted(Theme.objects.values_list("slug", flat=True))
     countries = sorted({str(c) for c in PartnerPage.objects.values_list("country", flat=True)})
-    few = RARE_WORDS[0]
+    terms = SearchTerm.objects.filter(frequency__gte=2).order_by("frequency", "word")
+    planted = terms.filter(word__in=RARE_WORDS).values_list("word", flat=True).first()
+    few = planted or terms.values_list("word", flat=True).first() or RARE_WORDS[0]
     return [
-        ("text: rare word vs common word", f"q={few}", "q=social"),
+        ("text: rare word vs common word", f"q={few}", "q=social"),  # both find something
         ("text: page_size 5 vs 100", "q=social&page_size=5", "q=social&page_size=100"),
         (
             "facets: one value vs every theme and country",

@@ -4,6 +4,7 @@ from django.contrib.postgres.fields import ArrayField
 from django.contrib.postgres.indexes import GinIndex
 from django.contrib.postgres.search import SearchVectorField
 from django.db import models
+from django.db.models import F
 from django.utils.translation import gettext_lazy as _
 
 from wagtail.admin.panels import FieldPanel
@@ -46,7 +47,12 @@ class SearchRecord(models.Model):
             models.Index(fields=["country"], name="search_record_country"),
             models.Index(fields=["partner"], name="search_record_partner"),
             models.Index(fields=["start_year"], name="search_record_year"),
-            models.Index(fields=["-published_at"], name="search_record_published"),
+            # The "newest" order, so a page of hits can stop after the page.
+            models.Index(
+                F("published_at").desc(nulls_last=True),
+                F("page_id").desc(),
+                name="search_record_newest",
+            ),
         ]
 
     def __str__(self) -> str:

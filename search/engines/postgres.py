@@ -36,6 +36,8 @@ ARRAY_FACETS = {"theme": "themes", "target_group": "target_groups", "activity": 
 SCALAR_FACETS = {
     "country": "country", "partner": "partner", "org_type": "org_type", "label": "label",
 }  # fmt: skip
+# Facet columns in FACETS order (the order of the GROUPING() bits in _counts).
+COLUMNS = [{**ARRAY_FACETS, **SCALAR_FACETS}[name] for name in FACETS]
 HEADLINE_OPTIONS = (
     f"StartSel={MARK_START}, StopSel={MARK_END}, MaxWords=35, MinWords=15, "
     "MaxFragments=2, FragmentDelimiter=' … '"
@@ -73,14 +75,20 @@ class PostgresEngine:
         filters = request.filters
 
         with connection.cursor() as cursor:
-            total, hits = self._hits(
-                cursor, request, q_sql, q_params, base_where, base_params, filters
-            )
-            facets = (
-                self._facets(cursor, q_sql, q_params, base_where, base_params, filters)
-                if request.with_facets
-                else {}
-            )
+            if request.with_facets:
+                total, facets = self._counts(
+                    cursor, q_sql, q_params, base_where, base_params, filters
+                )
+                hits = (
+                    self._page(cursor, request, q_sql, q_params, base_where, base_params, filters)
+                    if total
+                    else []
+                )
+            else:
+                total, hits = self._hits(
+                    cursor, request, q_sql, q_params, base_where, base_params, filters
+                )
+                facets = {}
             if hits and has_text:
                 self._add_snippets(cursor, hits, q_sql, q_params)
         if not has_text:
@@ -107,81 +115,95 @@ class PostgresEngine:
             params.append(list(values))
         return conditions, params
 
-    def _hits(self, cursor, request, q_sql, q_params, base_where, base_params, filters):
-        conditions, filter_params = self._filter_sql(filters, "r")
-        where = base_where + conditions
-        params = q_params + base_params + filter_params
-        score = (
-            f"ts_rank_cd('{RANK_WEIGHTS}', r.vector, q.tsq, 1) * r.boost"
-            if not request.query.is_empty
-            else "0"
-        )
+    @staticmethod
+    def _score_and_order(request: SearchRequest) -> tuple[str, str]:
+        if request.query.is_empty:
+            score, sort = "0", "newest" if request.sort == "relevance" else request.sort
+        else:
+            score, sort = (
+                f"ts_rank_cd('{RANK_WEIGHTS}', r.vector, q.tsq, 1) * r.boost",
+                request.sort,
+            )
         order = {
             "relevance": "score DESC, r.published_at DESC NULLS LAST, r.page_id DESC",
-            "newest": "r.published_at DESC NULLS LAST, r.page_id DESC",
+            "newest": "r.published_at DESC NULLS LAST, r.page_id DESC",  # search_record_newest
             "title": "lower(r.title), r.page_id",
-        }[
-            request.sort
-            if not (request.sort == "relevance" and request.query.is_empty)
-            else "newest"
-        ]
+        }[sort]
+        return score, order
+
+    def _page(self, cursor, request, q_sql, q_params, base_where, base_params, filters):
+        """One page of hits; an index on the sort key can stop after the page."""
+        conditions, filter_params = self._filter_sql(filters, "r")
+        score, order = self._score_and_order(request)
         cursor.execute(
             f"""
             WITH q AS (SELECT {q_sql} AS tsq)
-            SELECT r.page_id, {score} AS score, count(*) OVER () AS total
-            FROM {TABLE} r, q
-            WHERE {" AND ".join(where)}
-            ORDER BY {order}
-            LIMIT %s OFFSET %s
+            SELECT r.page_id, {score} AS score FROM {TABLE} r, q
+            WHERE {" AND ".join(base_where + conditions)}
+            ORDER BY {order} LIMIT %s OFFSET %s
             """,
-            [*params, request.page_size, request.offset],
+            [*q_params, *base_params, *filter_params, request.page_size, request.offset],
         )
-        rows = cursor.fetchall()
-        if rows:
-            total = rows[0][2]
-        else:
-            cursor.execute(
-                f"WITH q AS (SELECT {q_sql} AS tsq) SELECT count(*) FROM {TABLE} r, q "
-                f"WHERE {' AND '.join(where)}",
-                params,
-            )
-            total = cursor.fetchone()[0]
-        return total, [Hit(page_id=row[0], score=float(row[1])) for row in rows]
+        return [Hit(page_id=row[0], score=float(row[1])) for row in cursor.fetchall()]
 
-    def _facets(self, cursor, q_sql, q_params, base_where, base_params, filters):
-        selects, params = [], []
-        for name in FACETS:
-            conditions, filter_params = self._filter_sql(filters, "b", skip=name)
-            where = " AND ".join(["TRUE", *conditions])
+    def _hits(self, cursor, request, q_sql, q_params, base_where, base_params, filters):
+        """A page of hits and the total, when no facet counts are wanted."""
+        hits = self._page(cursor, request, q_sql, q_params, base_where, base_params, filters)
+        conditions, filter_params = self._filter_sql(filters, "r")
+        cursor.execute(
+            f"WITH q AS (SELECT {q_sql} AS tsq) SELECT count(*) FROM {TABLE} r, q "
+            f"WHERE {' AND '.join(base_where + conditions)}",
+            [*q_params, *base_params, *filter_params],
+        )
+        return cursor.fetchone()[0], hits
+
+    def _counts(self, cursor, q_sql, q_params, base_where, base_params, filters):
+        """The total and every facet's counts in one pass over the matching rows.
+
+        GROUP BY GROUPING SETS ((themes), (target_groups), ..., ()): each facet's set counts
+        with the other facets' filters (count(*) FILTER (WHERE ...)), the empty set with all
+        of them (the total); then only the distinct arrays of each set are unnested.
+        """
+        aggregates, params = [], []
+        for name in [*FACETS, ""]:  # "" skips no facet: the total
+            conditions, filter_params = self._filter_sql(filters, "r", skip=name)
+            where = " AND ".join(conditions) or "TRUE"
+            aggregates.append(f"count(*) FILTER (WHERE {where})")
             params.extend(filter_params)
-            if name in ARRAY_FACETS:
-                column = ARRAY_FACETS[name]
-                selects.append(
-                    f"SELECT '{name}', v, count(*) FROM base b, unnest(b.{column}) v "
-                    f"WHERE {where} GROUP BY v"
-                )
-            else:
-                column = SCALAR_FACETS[name]
-                selects.append(
-                    f"SELECT '{name}', b.{column}, count(*) FROM base b "
-                    f"WHERE {where} AND b.{column} <> '' GROUP BY b.{column}"
-                )
+        width = len(FACETS)
+        everything = 2**width - 1  # GROUPING() of the empty set: every column aggregated
+        # GROUPING(c1, ..., cN) has a 0 bit (c1 the highest) for the set's own column.
+        own_count = " ".join(
+            f"WHEN gs & {1 << (width - 1 - i)} = 0 THEN n{i}" for i in range(width)
+        )
+        arrays = ", ".join(ARRAY_FACETS[n] for n in FACETS if n in ARRAY_FACETS)
+        scalars = ", ".join(SCALAR_FACETS[n] for n in FACETS if n in SCALAR_FACETS)
         cursor.execute(
             f"""
             WITH q AS (SELECT {q_sql} AS tsq),
-            base AS MATERIALIZED (
-                SELECT r.themes, r.target_groups, r.activities, r.country, r.partner, r.org_type,
-                       r.label
+            g AS (
+                SELECT {", ".join(COLUMNS)}, GROUPING({", ".join(COLUMNS)}) AS gs,
+                       {", ".join(f"{agg} AS n{i}" for i, agg in enumerate(aggregates))}
                 FROM {TABLE} r, q WHERE {" AND ".join(base_where)}
+                GROUP BY GROUPING SETS ({", ".join(f"({c})" for c in COLUMNS)}, ())
             )
-            {" UNION ALL ".join(selects)}
+            SELECT gs, v, sum(CASE {own_count} END)::int
+            FROM g, unnest(coalesce({arrays}, ARRAY[coalesce({scalars})])) v
+            WHERE gs <> {everything} AND v <> '' GROUP BY gs, v
+            UNION ALL
+            SELECT gs, NULL, n{width} FROM g WHERE gs = {everything}
             """,
-            [*q_params, *base_params, *params],
+            [*q_params, *params, *base_params],
         )
         facets: dict[str, dict[str, int]] = {name: {} for name in FACETS}
-        for name, value, count in cursor.fetchall():
-            facets[name][value] = count
-        return facets
+        total = 0
+        for gs, value, count in cursor.fetchall():
+            if gs == everything:
+                total = count
+            elif count:
+                own = next(i for i in range(width) if not gs & (1 << (width - 1 - i)))
+                facets[FACETS[own]][value] = count
+        return total, facets
 
     def _add_snippets(self, cursor, hits: list[Hit], q_sql, q_params) -> None:
         cursor.execute(

@@ -129,6 +129,9 @@ class Command(BaseCommand):
         self.say(lines)
         for line in bench.table(rows, with_api=api is not None):
             self.say(lines, line)
+        self.say(lines)
+        self.say(lines, f"Load average after the queries: {bench.machine()['load']} (other work on "
+                        "the machine slows every figure; compare runs at a similar load).")  # fmt: skip
         if api:
             self.say(lines)
             self.constancy(lines, client)
@@ -156,7 +159,8 @@ class Command(BaseCommand):
         self.say(lines, "| request shape | small: SQL (found/returned) | large: SQL (found/returned) | constant |")  # fmt: skip
         self.say(lines, "|---|---|---|---|")
         for label, small, large in bench.constancy_pairs():
-            a, b = bench.count_queries(client, small), bench.count_queries(client, large)
+            a = bench.count_queries(client, small, warm=True)
+            b = bench.count_queries(client, large, warm=True)
             ok = "yes" if a[0] == b[0] else "**NO**"
             self.say(lines, f"| {label} | {a[0]} ({a[1]:,}/{a[2]}) | {b[0]} ({b[1]:,}/{b[2]}) | {ok} |")  # fmt: skip
 
