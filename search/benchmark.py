@@ -50,6 +50,7 @@ from kb.models import (
 )
 from kb.seeding import DEMO_PRACTICES_FILE
 from kb.text import plain_to_html
+from search import service
 from search.engines.base import Progress, SearchEngine, SearchRequest
 from search.models import SearchRecord, SearchTerm
 from search.params import parse_params
@@ -526,16 +527,7 @@ class Sample:
 
 def engine_request(query_string: str, vocabulary: dict[str, set[str]]) -> SearchRequest:
     """The SearchRequest that search/service.py's run_search builds for these parameters."""
-    params = parse_params(QueryDict(query_string), vocabulary)
-    return SearchRequest(
-        query=parse_query(params.q),
-        filters=params.filters,
-        year_from=params.year_from,
-        year_to=params.year_to,
-        sort=params.sort,
-        page=params.page,
-        page_size=params.page_size,
-    )
+    return service.engine_request(parse_params(QueryDict(query_string), vocabulary))
 
 
 def _ms(since: float) -> float:
