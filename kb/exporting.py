@@ -16,9 +16,17 @@ ROW_KEYS = (
     "ext_id", "title", "summary", "body", "problem", "approach", "results", "evidence",
     "resources", "transferability", "lessons", "partner", "organisation", "organisation_type",
     "country", "region", "themes", "target_groups", "activity_types", "policy_frameworks",
-    "start_year", "end_year", "language", "source_url", "lat", "lon", "contact_name",
-    "contact_email", "contact_phone", "sample",
+    "start_year", "end_year", "language", "source_url", "lat", "lon", "population",
+    "annual_budget_eur", "cost_per_beneficiary_eur", "staff_fte", "duration_months",
+    "funding_sources", "precondition_legal", "precondition_partners",
+    "precondition_infrastructure", "adaptations", "contact_name", "contact_email",
+    "contact_phone", "sample",
 )  # fmt: skip
+TRANSFER_NUMBERS = (
+    "population", "annual_budget_eur", "cost_per_beneficiary_eur", "staff_fte", "duration_months",
+)  # fmt: skip
+PRECONDITIONS = ("precondition_legal", "precondition_partners", "precondition_infrastructure")
+ADAPTATION_KEYS = ("place", "country", "year", "description", "url")
 TEXT_FIELDS = (
     "body", "problem", "approach", "results", "evidence", "resources", "transferability", "lessons",
 )  # fmt: skip
@@ -50,6 +58,10 @@ def practice_to_row(page: PracticePage, partner_slug: str) -> dict[str, Any]:
         "source_url": page.source_url,
         "lat": page.latitude,
         "lon": page.longitude,
+        **{name: number(getattr(page, name)) for name in TRANSFER_NUMBERS},
+        "funding_sources": sorted(f.slug for f in page.funding_sources.all()),
+        **{name: getattr(page, name) for name in PRECONDITIONS},
+        "adaptations": [adaptation_to_row(a) for a in page.adaptations.all()],
         "contact_name": page.contact_name,
         "contact_email": page.contact_email,
         "contact_phone": page.contact_phone,
@@ -58,13 +70,37 @@ def practice_to_row(page: PracticePage, partner_slug: str) -> dict[str, Any]:
     return {key: row[key] for key in ROW_KEYS}
 
 
+def number(value: Any) -> int | float | None:
+    """Decimals as JSON numbers: whole ones as int, others as float."""
+    if value is None or isinstance(value, int):
+        return value
+    return int(value) if value == int(value) else float(value)
+
+
+def adaptation_to_row(adaptation) -> dict[str, Any]:
+    return {
+        "place": adaptation.place,
+        "country": str(adaptation.country) if adaptation.country else None,
+        "year": adaptation.year,
+        "description": adaptation.description,
+        "url": adaptation.url,
+    }
+
+
 def iter_rows(queryset=None) -> Iterator[dict[str, Any]]:
     """Every practice as a row, streamed in chunks with their relations prefetched."""
     partner_slugs = dict(PartnerPage.objects.values_list("path", "slug"))
     queryset = PracticePage.objects.all() if queryset is None else queryset
     queryset = (
         queryset.select_related("organisation_type")
-        .prefetch_related("themes", "activity_types", "policy_frameworks", "target_groups")
+        .prefetch_related(
+            "themes",
+            "activity_types",
+            "policy_frameworks",
+            "target_groups",
+            "funding_sources",
+            "adaptations",
+        )
         .order_by("path")
     )
     for page in queryset.iterator(chunk_size=500):

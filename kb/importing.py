@@ -9,6 +9,7 @@ from __future__ import annotations
 import json
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
+from decimal import Decimal
 from typing import Any
 
 from django_countries import countries
@@ -20,13 +21,15 @@ from django.utils.text import slugify
 
 from wagtail.coreutils import find_available_slug
 
-from kb.exporting import ROW_KEYS, TEXT_FIELDS, practice_to_row
+from kb.exporting import ADAPTATION_KEYS, PRECONDITIONS, ROW_KEYS, TEXT_FIELDS, practice_to_row
 from kb.languages import LANGUAGE_CODES
 from kb.models import (
     ActivityType,
+    FundingSource,
     OrganisationType,
     PartnerPage,
     PolicyFramework,
+    PracticeAdaptation,
     PracticePage,
     TargetGroup,
     Theme,
@@ -43,6 +46,15 @@ LIST_FIELDS = {
     "target_groups": ("target group", TargetGroup),
     "activity_types": ("activity type", ActivityType),
     "policy_frameworks": ("policy framework", PolicyFramework),
+    "funding_sources": ("funding source", FundingSource),
+}
+# Transfer figures: key -> (whole numbers only, minimum, maximum)
+NUMBERS = {
+    "population": (True, 0, 2_000_000_000),
+    "annual_budget_eur": (True, 0, 2_000_000_000),
+    "cost_per_beneficiary_eur": (False, 0, 99_999_999),
+    "staff_fte": (False, 0, 99_999),
+    "duration_months": (True, 1, 1200),
 }
 
 
@@ -128,7 +140,8 @@ def clean_row(data: dict[str, Any], vocab: Vocabulary, default_partner: str | No
         if not isinstance(value, str):
             errors.append((key, f"must be a string, not {type(value).__name__}"))
             return ""
-        value = normalise_plain(value) if key in TEXT_FIELDS else " ".join(value.split())
+        multiline = key in TEXT_FIELDS or key in PRECONDITIONS
+        value = normalise_plain(value) if multiline else " ".join(value.split())
         if required and not value:
             errors.append((key, "is required"))
         if key in MAX_LENGTHS and len(value) > MAX_LENGTHS[key]:
@@ -140,7 +153,7 @@ def clean_row(data: dict[str, Any], vocab: Vocabulary, default_partner: str | No
     for key in ("ext_id", "title"):
         row[key] = text(key, required=True)
     for key in ("summary", *TEXT_FIELDS, "organisation", "region", "contact_name",
-                "contact_email", "contact_phone", "source_url"):  # fmt: skip
+                "contact_email", "contact_phone", "source_url", *PRECONDITIONS):  # fmt: skip
         row[key] = text(key)
 
     row["partner"] = text("partner") or default_partner or ""
@@ -212,6 +225,10 @@ def clean_row(data: dict[str, Any], vocab: Vocabulary, default_partner: str | No
     if (row["lat"] is None) != (row["lon"] is None):
         errors.append(("lat/lon", "give both coordinates or neither"))
 
+    for key, (whole, low, high) in NUMBERS.items():
+        row[key] = clean_number(key, data.get(key), whole, low, high, errors)
+    row["adaptations"] = clean_adaptations(data.get("adaptations"), errors)
+
     sample = data.get("sample", False)
     if not isinstance(sample, bool):
         errors.append(("sample", "must be true or false"))
@@ -220,6 +237,59 @@ def clean_row(data: dict[str, Any], vocab: Vocabulary, default_partner: str | No
     if errors:
         raise RowInvalid(errors)
     return {key: row[key] for key in ROW_KEYS}
+
+
+def clean_number(key, value, whole, low, high, errors) -> int | float | None:
+    kind = "a whole number" if whole else "a number"
+    if value is None:
+        return None
+    if isinstance(value, bool) or not isinstance(value, int | float) or (whole and value % 1):
+        errors.append((key, f"must be {kind} or null, not {value!r}"))
+        return None
+    if not low <= value <= high:
+        errors.append((key, f"{value} is outside {low}..{high}"))
+        return None
+    return int(value) if value % 1 == 0 else round(float(value), 2)
+
+
+def clean_adaptations(value, errors) -> list[dict[str, Any]]:
+    """A list of {place, country, year, description, url}; only place is required."""
+    if value is None:
+        return []
+    if not isinstance(value, list) or not all(isinstance(v, dict) for v in value):
+        errors.append(("adaptations", 'must be a list of objects, e.g. [{"place": "Gdańsk"}]'))
+        return []
+    cleaned = []
+    for number, item in enumerate(value, start=1):
+        where = f"adaptations[{number}]"
+        unknown = sorted(set(item) - set(ADAPTATION_KEYS))
+        if unknown:
+            errors.append((where, f"unknown key {', '.join(unknown)}"))
+        texts = {}
+        for key in ("place", "country", "description", "url"):
+            text = item.get(key) or ""
+            if not isinstance(text, str):
+                errors.append((f"{where}.{key}", "must be a string"))
+                text = ""
+            texts[key] = text.strip()
+        if not texts["place"]:
+            errors.append((f"{where}.place", "is required"))
+        country = texts["country"].upper() or None
+        if country and country not in countries:
+            errors.append((f"{where}.country", f"'{country}' is not an ISO 3166-1 alpha-2 code"))
+        year = item.get("year")
+        if year is not None and (
+            isinstance(year, bool) or not isinstance(year, int) or not MIN_YEAR <= year <= MAX_YEAR
+        ):
+            errors.append((f"{where}.year", f"{year!r} is not a year"))
+            year = None
+        if texts["url"]:
+            try:
+                URLValidator(schemes=["http", "https"])(texts["url"])
+            except ValidationError:
+                errors.append((f"{where}.url", f"'{texts['url']}' is not an http(s) link"))
+        cleaned.append({**texts, "country": country, "year": year})
+    return [{key: item[key] for key in ADAPTATION_KEYS} for item in cleaned]
 
 
 def apply_row(page: PracticePage, row: dict[str, Any], vocab: Vocabulary) -> None:
@@ -241,6 +311,15 @@ def apply_row(page: PracticePage, row: dict[str, Any], vocab: Vocabulary) -> Non
     page.contact_email = row["contact_email"]
     page.contact_phone = row["contact_phone"]
     page.is_sample = row["sample"]
+    for name in NUMBERS:
+        value = row[name]
+        setattr(page, name, Decimal(str(value)) if isinstance(value, float) else value)
+    for name in PRECONDITIONS:
+        setattr(page, name, row[name])
+    page.adaptations = [
+        PracticeAdaptation(**{**item, "country": item["country"] or ""})
+        for item in row["adaptations"]
+    ]
     for key in LIST_FIELDS:
         getattr(page, key).set([vocab.lists[key][slug] for slug in row[key]])
 

@@ -16,6 +16,7 @@ from kb.models import (
     CollectionIndexPage,
     CollectionItem,
     CollectionPage,
+    FundingSource,
     OrganisationType,
     PartnerIndexPage,
     PartnerPage,
@@ -37,6 +38,7 @@ TAXONOMY_MODELS = {
     "organisation_types": OrganisationType,
     "activity_types": ActivityType,
     "policy_frameworks": PolicyFramework,
+    "funding_sources": FundingSource,
     "target_groups": TargetGroup,
 }
 

@@ -7,6 +7,7 @@ from wagtail.snippets.views.snippets import SnippetViewSet, SnippetViewSetGroup
 from kb.models import (
     ActivityType,
     Assessment,
+    FundingSource,
     OrganisationType,
     PolicyFramework,
     TargetGroup,
@@ -45,6 +46,11 @@ class PolicyFrameworkViewSet(TermViewSet):
     icon = "doc-full"
 
 
+class FundingSourceViewSet(TermViewSet):
+    model = FundingSource
+    icon = "pick"
+
+
 class TaxonomyViewSetGroup(SnippetViewSetGroup):
     menu_label = _("Taxonomy")
     menu_icon = "list-ul"
@@ -55,6 +61,7 @@ class TaxonomyViewSetGroup(SnippetViewSetGroup):
         OrganisationTypeViewSet,
         ActivityTypeViewSet,
         PolicyFrameworkViewSet,
+        FundingSourceViewSet,
     )
 
 

@@ -60,3 +60,12 @@ class PracticePageFactory(wagtail_factories.PageFactory):
         if extracted:
             self.target_groups.set(extracted)
             self.save()
+
+    @factory.post_generation
+    def funding_sources(self, create, extracted, **kwargs):
+        """Funding-source slugs, e.g. funding_sources=["esf-plus", "municipal"]."""
+        if extracted:
+            from kb.models import FundingSource
+
+            self.funding_sources.set(FundingSource.objects.filter(slug__in=extracted))
+            self.save()

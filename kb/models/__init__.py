@@ -9,18 +9,21 @@ from .taxonomy import (
     TargetGroup,
     Theme,
 )
+from .transfer import FundingSource, PracticeAdaptation
 
 __all__ = [
     "Assessment",
     "CollectionIndexPage",
     "CollectionItem",
     "CollectionPage",
+    "FundingSource",
     "Label",
     "ActivityType",
     "OrganisationType",
     "PartnerIndexPage",
     "PartnerPage",
     "PolicyFramework",
+    "PracticeAdaptation",
     "PracticeDocument",
     "PracticeImage",
     "PracticePage",

@@ -33,6 +33,7 @@ from kb.languages import CONTENT_LANGUAGES
 from kb.text import html_to_plain
 
 from .taxonomy import TaggedPractice
+from .transfer import TransferData
 
 # Structured texts allow a little formatting and links, nothing that breaks the page layout.
 TEXT_FEATURES = ["bold", "italic", "ol", "ul", "link"]
@@ -180,7 +181,7 @@ class PracticePageQuerySet(PageQuerySet):
         )
 
 
-class PracticePage(Page):
+class PracticePage(TransferData, Page):
     summary = models.TextField(
         _("summary"),
         max_length=600,
@@ -432,6 +433,7 @@ class PracticePage(Page):
         [
             ObjectList(content_panels, heading=_("Practice")),
             ObjectList(context_panels, heading=_("Context and tags")),
+            ObjectList(TransferData.transfer_panels, heading=_("Transfer")),
             ObjectList(contact_panels, heading=_("Contact and media")),
             ObjectList(Page.promote_panels, heading=_("Promote")),
             ObjectList(settings_panels, heading=_("Settings")),

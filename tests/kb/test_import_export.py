@@ -1,4 +1,5 @@
 import json
+from decimal import Decimal
 
 import pytest
 
@@ -32,6 +33,25 @@ def row(**overrides):
         "lat": 51.76,
         "lon": 19.45,
         "contact_email": "hubs@example.org",
+        "population": 650000,
+        "annual_budget_eur": 180000,
+        "cost_per_beneficiary_eur": 412.5,
+        "staff_fte": 4.5,
+        "duration_months": 12,
+        "funding_sources": ["municipal", "esf-plus"],
+        "precondition_legal": "The city runs social services.",
+        "precondition_partners": "Two senior NGOs.\n\nA housing cooperative.",
+        "precondition_infrastructure": "",
+        "adaptations": [
+            {
+                "place": "Piotrków Trybunalski",
+                "country": "pl",
+                "year": 2023,
+                "description": "Two hubs in libraries.",
+                "url": "https://example.org/piotrkow",
+            },
+            {"place": "Kutno"},
+        ],
         "sample": True,
     }
     data.update(overrides)
@@ -53,6 +73,45 @@ def test_import_creates_a_published_practice_with_every_field(partners, tmp_path
     assert list(page.target_groups.values_list("slug", flat=True)) == ["older-people"]
     assert "<li>few meeting places</li>" in page.problem
     assert page.latitude == 51.76 and page.is_sample
+
+
+def test_import_stores_the_transfer_data(partners, tmp_path):
+    call_command("import_practices", write(tmp_path, row()), publish=True, verbosity=0)
+    page = PracticePage.objects.get(external_id="lodz-senior-hubs")
+    assert (page.population, page.annual_budget_eur, page.duration_months) == (650000, 180000, 12)
+    assert page.cost_per_beneficiary_eur == Decimal("412.50")
+    assert page.staff_fte == Decimal("4.5")
+    assert sorted(page.funding_sources.values_list("slug", flat=True)) == ["esf-plus", "municipal"]
+    assert page.precondition_partners == "Two senior NGOs.\n\nA housing cooperative."
+    first, second = page.adaptations.all()
+    assert (first.place, first.country, first.year) == ("Piotrków Trybunalski", "PL", 2023)
+    assert (second.place, second.country, second.year, second.url) == ("Kutno", "", None, "")
+    assert page.has_transfer_data
+
+
+def test_bad_transfer_data_is_reported_by_field(partners, tmp_path):
+    path = write(
+        tmp_path,
+        row(ext_id="a", staff_fte="two", population=-5),
+        row(ext_id="b", population=12.5, duration_months=0, funding_sources=["lottery"]),
+        row(ext_id="c", adaptations=[{"country": "XX", "year": "2020", "town": "Lodz"}]),
+        row(ext_id="d", adaptations="Gdańsk"),
+    )
+    report = PracticeImporter().run(path.read_text().splitlines())
+    messages = [str(e) for e in report.errors]
+    assert "line 1: staff_fte: must be a number or null, not 'two'" in messages
+    assert "line 1: population: -5 is outside 0..2000000000" in messages
+    assert "line 2: population: must be a whole number or null, not 12.5" in messages
+    assert "line 2: duration_months: 0 is outside 1..1200" in messages
+    assert any(
+        m.startswith("line 2: funding_sources: unknown funding source 'lottery'") for m in messages
+    )
+    assert "line 3: adaptations[1]: unknown key town" in messages
+    assert "line 3: adaptations[1].place: is required" in messages
+    assert "line 3: adaptations[1].country: 'XX' is not an ISO 3166-1 alpha-2 code" in messages
+    assert "line 3: adaptations[1].year: '2020' is not a year" in messages
+    assert any(m.startswith("line 4: adaptations: must be a list of objects") for m in messages)
+    assert report.failed == 4 and not PracticePage.objects.exists()
 
 
 def test_import_without_publish_leaves_a_draft(partners, tmp_path):
@@ -128,7 +187,9 @@ def test_export_then_import_into_an_empty_site_round_trips(partners, tmp_path, d
         row(),
         row(ext_id="body-only", title="Body only", problem="", approach="", body="Para one.\n\nPara two."),
         row(ext_id="minimal", title="Minimal", partner="mechelen", country=None, lat=None, lon=None,
-            themes=[], target_groups=[], activity_types=[], policy_frameworks=[], start_year=None),
+            themes=[], target_groups=[], activity_types=[], policy_frameworks=[], start_year=None,
+            population=None, annual_budget_eur=None, cost_per_beneficiary_eur=None, staff_fte=None,
+            duration_months=None, funding_sources=[], adaptations=[]),
     ]  # fmt: skip
     call_command("import_practices", write(tmp_path, *lines), publish=True, verbosity=0)
     exported = tmp_path / "export.jsonl"
