@@ -1,6 +1,8 @@
+from decimal import Decimal
+
 import pytest
 
-from kb.models import TargetGroup, Theme
+from kb.models import FundingSource, PracticeAdaptation, TargetGroup, Theme
 from kb.text import plain_to_html
 from tests.factories import PracticePageFactory
 
@@ -76,6 +78,35 @@ def test_practice_page_shows_every_structured_field(client, practice):
     assert 'href="/partners/mechelen/"' in html
 
 
+def test_practice_page_shows_the_transfer_data(client, practice):
+    assert 'id="transfer"' not in client.get(practice.url).content.decode()
+    practice.population = 86000
+    practice.annual_budget_eur = 240000
+    practice.cost_per_beneficiary_eur = Decimal("312.50")
+    practice.staff_fte = Decimal("3.5")
+    practice.duration_months = 12
+    practice.precondition_legal = "The city runs childcare."
+    practice.adaptations = [PracticeAdaptation(place="Leuven", country="BE", year=2021)]
+    practice.funding_sources.set(FundingSource.objects.filter(slug__in=["esf-plus", "municipal"]))
+    practice.save_revision().publish()
+
+    html = client.get(practice.url).content.decode()
+    assert 'href="#transfer"' in html  # table of contents
+    transfer = html[html.index('id="transfer"') :]
+    for text in (
+        "86,000",
+        "€240,000",
+        "€312.50",
+        "3.5",
+        "12 months",
+        "European Social Fund Plus (ESF+)",
+        "Municipal budget",
+        "The city runs childcare.",
+        "Leuven</strong>, Belgium (2021)",
+    ):
+        assert text in transfer, text
+
+
 def test_real_practices_carry_no_sample_label(client, practice):
     practice.is_sample = False
     practice.source_url = "https://example.org/report"
@@ -93,7 +124,7 @@ def test_admin_editor_renders_the_practice_tabs(admin_client, practice):
     response = admin_client.get(f"/admin/pages/{practice.pk}/edit/")
     assert response.status_code == 200
     html = response.content.decode()
-    for tab in ("Practice", "Context and tags", "Contact and media", "Promote", "Settings"):
+    for tab in ("Practice", "Context and tags", "Transfer", "Contact and media", "Settings"):
         assert tab in html
     assert "What situation or need led to the practice?" in html  # a help text
 
