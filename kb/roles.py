@@ -30,6 +30,7 @@ from wagtail.models import (
     WorkflowTask,
 )
 
+from enquiries.roles import grant_inbox_permissions
 from kb.models import CollectionIndexPage, PartnerIndexPage, PartnerPage
 
 EXPERT_PANEL = "Expert panel"
@@ -121,6 +122,7 @@ def setup_roles() -> dict[str, int]:
     for partner in partners:
         group, _ = Group.objects.get_or_create(name=partner_group_name(partner))
         group.permissions.set(access_admin)
+        grant_inbox_permissions(group)  # questions and study-visit requests (enquiries app)
         _grant_pages(group, partner, ["add", "change"])
         collection = _partner_collection(root_collection, partner)
         _grant_collection(group, collection, media)

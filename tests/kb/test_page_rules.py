@@ -68,6 +68,7 @@ class PracticeAuthoringTests(WagtailPageTestCase):
                 "target_groups": "Women, Long-term unemployed people",
                 "documents": inline_formset([]),
                 "images": inline_formset([]),
+                "adaptations": inline_formset([]),
             }
         )
         data["themes"] = [theme.pk]  # a multi-value field: not flattened by nested_form_data

@@ -320,6 +320,7 @@ def practice_form(page: PracticePage | None = None, **changes) -> dict:
         "target_groups": "",
         "documents": inline_formset([]),
         "images": inline_formset([]),
+        "adaptations": inline_formset([]),
     }
     values.update(changes)
     data = nested_form_data(values)
