@@ -35,3 +35,6 @@ if os.environ.get("EMAIL_HOST"):
             },
         },
     }
+# Behind a reverse proxy, the header that carries the visitor's address (e.g. HTTP_X_REAL_IP);
+# the contact form's rate limit counts per address (enquiries/limits.py).
+ENQUIRIES_CLIENT_IP_HEADER = os.environ.get("CLIENT_IP_HEADER") or None
