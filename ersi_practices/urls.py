@@ -26,6 +26,7 @@ if settings.DEBUG:
 # English lives at the root; other languages get a prefix (/pl/, /es/ ...) once translated.
 urlpatterns += i18n_patterns(
     path("search/", search_views.search_page, name="search"),
+    path("finder/", include("finder.urls")),
     path("", include("enquiries.urls")),
     path("", include(wagtail_urls)),
     prefix_default_language=False,

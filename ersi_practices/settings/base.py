@@ -17,6 +17,7 @@ INSTALLED_APPS = [
     "home",
     "kb",
     "search",
+    "finder",
     "enquiries",
     "wagtail.contrib.forms",
     "wagtail.contrib.redirects",

@@ -1,0 +1,84 @@
+"""The live practices ranked by their fit with a visitor's context.
+
+The database narrows the candidates (practices sharing a chosen theme or target group) and loads
+what the explanations need in a fixed number of queries; the scoring runs in Python (finder.fit).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.db.models import BooleanField, ExpressionWrapper, Q, QuerySet
+
+from finder.fit import Context, Fit, PracticeFacts, assess
+from kb.models import PracticePage
+
+# Long texts the finder never shows (a practice card needs the title and summary only).
+UNUSED_TEXTS = (
+    "body",
+    "problem",
+    "approach",
+    "results",
+    "evidence",
+    "resources",
+    "transferability",
+    "lessons",
+    "precondition_legal",
+    "precondition_partners",
+    "precondition_infrastructure",
+)
+
+
+@dataclass(frozen=True)
+class RankedPractice:
+    rank: int
+    page: PracticePage
+    fit: Fit
+
+
+def candidates(context: Context, include: int | None = None) -> QuerySet[PracticePage]:
+    """Live practices worth scoring, with everything the card and the explanations show.
+
+    `include` (a practice id) is always a candidate, whatever it shares.
+    """
+    practices = (
+        PracticePage.objects.live()
+        .for_listing()
+        .prefetch_related("funding_sources", "adaptations")
+        .annotate(has_evidence=ExpressionWrapper(~Q(evidence=""), output_field=BooleanField()))
+        .defer(*UNUSED_TEXTS)
+    )
+    if context.themes or context.target_groups:
+        sharing = Q(themes__slug__in=context.themes) | Q(
+            tagged_target_groups__tag__slug__in=context.target_groups
+        )
+        if include:
+            sharing |= Q(pk=include)
+        practices = practices.filter(pk__in=PracticePage.objects.filter(sharing).values("pk"))
+    return practices
+
+
+def facts(page: PracticePage) -> PracticeFacts:
+    """What finder.fit compares, read from a page loaded by candidates()."""
+    assessment = page.assessment
+    return PracticeFacts(
+        country=page.country.code or "",
+        population=page.population,
+        annual_budget_eur=page.annual_budget_eur,
+        cost_per_beneficiary_eur=page.cost_per_beneficiary_eur,
+        staff_fte=page.staff_fte,
+        themes={theme.slug: theme.name for theme in page.themes.all()},
+        target_groups={group.slug: group.name for group in page.target_group_list},
+        funding={source.slug: source.name for source in page.funding_sources.all()},
+        adaptations=tuple((a.place, a.country.code or "") for a in page.adaptations.all()),
+        label=assessment.label if assessment else "",
+        label_name=assessment.get_label_display() if assessment else "",
+        has_evidence=page.has_evidence,
+    )
+
+
+def rank(context: Context, include: int | None = None) -> list[RankedPractice]:
+    """Every candidate with its fit, best first (ties by title)."""
+    scored = [(page, assess(context, facts(page))) for page in candidates(context, include)]
+    scored.sort(key=lambda item: (-item[1].score, item[0].title.casefold(), item[0].pk))
+    return [RankedPractice(number, page, fit) for number, (page, fit) in enumerate(scored, 1)]
