@@ -27,6 +27,7 @@ if settings.DEBUG:
 urlpatterns += i18n_patterns(
     path("search/", search_views.search_page, name="search"),
     path("finder/", include("finder.urls")),
+    path("map/", include("maps.urls")),
     path("", include("enquiries.urls")),
     path("", include(wagtail_urls)),
     prefix_default_language=False,

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import logging
 import math
+from collections.abc import Iterator
 from dataclasses import dataclass
 from html import escape
 
@@ -270,6 +271,35 @@ def run_search(params: SearchParams, vocabulary: dict[str, dict[str, str]]) -> S
         facets=facets,
         corrected=parsed.corrected,
     )
+
+
+def iter_matching_ids(params: SearchParams) -> tuple[Iterator[int], str, bool]:
+    """Every practice id matching the parameters, in their sort order, streamed; with the name
+    of the engine that answers and whether it is the PostgreSQL fallback (`degraded`).
+
+    The configured engine is asked for the first chunk here, so an unreachable engine is
+    noticed before anything is sent; an outage later in the stream raises EngineUnavailable.
+    The ids are a generator: close() it to stop early (that frees the cursor or scroll).
+    """
+    request = engine_request(params)
+    engine = get_engine()
+    degraded = False
+    ids = engine.iter_ids(request)
+    try:
+        first = next(ids, None)
+    except EngineUnavailable:
+        logger.warning("Search engine %s unreachable; listing ids from PostgreSQL", engine.name)
+        engine, degraded = PostgresEngine(), True
+        ids = engine.iter_ids(request)
+        first = next(ids, None)
+    return _resumed(first, ids), engine.name, degraded
+
+
+def _resumed(first: int | None, rest: Iterator[int]) -> Iterator[int]:
+    """The stream again, with its first id (already read) in front."""
+    if first is not None:
+        yield first
+        yield from rest
 
 
 def promoted_pages(query_string: str) -> list[PracticePage]:

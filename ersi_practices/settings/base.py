@@ -18,6 +18,7 @@ INSTALLED_APPS = [
     "kb",
     "search",
     "finder",
+    "maps",
     "enquiries",
     "wagtail.contrib.forms",
     "wagtail.contrib.redirects",
@@ -176,3 +177,9 @@ SEARCH_BACKEND = os.environ.get("SEARCH_BACKEND", "database")
 SEARCH_URL = os.environ.get("SEARCH_URL", "http://localhost:9200")
 SEARCH_INDEX_PREFIX = os.environ.get("SEARCH_INDEX_PREFIX", "ersi_")
 WAGTAILSEARCH_BACKENDS = wagtail_search_backends(SEARCH_BACKEND, SEARCH_URL, SEARCH_INDEX_PREFIX)
+
+# The map at /map/ (maps/): the tile server and the attribution its terms require.
+MAP_TILES = {
+    "url": os.environ.get("MAP_TILE_URL", "https://tile.openstreetmap.org/{z}/{x}/{y}.png"),
+    "attribution": "© OpenStreetMap contributors",
+}

@@ -6,7 +6,7 @@ pages, labels and URLs is the caller's job (search/service.py).
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import Literal, Protocol
 
@@ -15,6 +15,8 @@ FACETS = ("theme", "target_group", "country", "partner", "org_type", "activity",
 Sort = Literal["relevance", "newest", "title"]
 # Markers that engines put around matched words in snippets; replaced by <mark> after escaping.
 MARK_START, MARK_END = "\ue000", "\ue001"
+# Ids fetched per round trip when streaming every match (SearchEngine.iter_ids).
+ID_CHUNK = 1000
 
 
 class EngineUnavailable(Exception):
@@ -77,6 +79,12 @@ class SearchEngine(Protocol):
     name: str
 
     def search(self, request: SearchRequest) -> EngineResult: ...
+
+    def iter_ids(self, request: SearchRequest, *, chunk_size: int = ID_CHUNK) -> Iterator[int]:
+        """Every matching page id in the request's sort order (its page and page size are
+        ignored), fetched `chunk_size` at a time; a generator, so nothing is asked before the
+        first id is wanted."""
+        ...
 
     def suggest_titles(self, prefix: str, limit: int) -> list[tuple[int, str]]: ...
 

@@ -31,6 +31,7 @@ from wagtail.search.index import get_indexed_models
 from kb.models import PracticePage
 from search.engines.base import (
     FACETS,
+    ID_CHUNK,
     MARK_END,
     MARK_START,
     Clause,
@@ -45,6 +46,7 @@ JSON_NATIVE = (str, int, float, bool, datetime.date, datetime.time, uuid.UUID, d
 CHUNK = 500  # pages per bulk request while indexing
 SCAN_PAGE = 10_000  # documents per request listing every indexed id
 MAX_WINDOW = 10_000  # index.max_result_window: from + size may not go beyond it
+SCROLL_KEEP_ALIVE = "2m"  # how long a scroll waits for its reader's next request
 FACET_SIZE = 500  # more values than any facet has
 SNIPPET_FRAGMENTS = 2
 SNIPPET_FRAGMENT_SIZE = 160  # characters
@@ -162,13 +164,7 @@ class ElasticEngine:
 
     def search(self, request: SearchRequest) -> EngineResult:
         f = self._fields
-        query: dict[str, Any] = {
-            "bool": {
-                "must": [self._clause_query(c) for c in request.query.clauses]
-                or [{"match_all": {}}],
-                "filter": self._base_filters() + self._year_filters(request),
-            }
-        }
+        query = self._query(request)
         # Past the result window there are no hits to show, but still a total and facets.
         beyond = request.offset + request.page_size > MAX_WINDOW
         body: dict[str, Any] = {
@@ -222,6 +218,43 @@ class ElasticEngine:
                 buckets = response["aggregations"][name]["values"]["buckets"]
                 facets[name] = {str(b["key"]): b["doc_count"] for b in buckets if b["key"] != ""}
         return EngineResult(total=response["hits"]["total"]["value"], hits=hits, facets=facets)
+
+    def iter_ids(self, request: SearchRequest, *, chunk_size: int = ID_CHUNK) -> Iterator[int]:
+        """Every matching id in the request's order, `chunk_size` per request, through a scroll:
+        a snapshot of the index, so no id is missed or repeated if it changes meanwhile.
+
+        Not search_after: osmem-server (the test stand-in) does not take back the `_score` it
+        sends, and would repeat the same page of a relevance sort forever.
+        """
+        f = self._fields
+        query = self._query(request)
+        query["bool"]["filter"] += [
+            {"terms": {f.facets[name]: list(values)}}
+            for name, values in request.filters.items()
+            if values
+        ]
+        body = {"query": query, "sort": self._sort(request), "size": chunk_size, "_source": False}
+        response = self._search(body, scroll=SCROLL_KEEP_ALIVE)
+        try:
+            while hits := response["hits"]["hits"]:
+                yield from (int(hit["_id"]) for hit in hits)
+                with unavailable_on_transport_errors():
+                    response = self.es.scroll(
+                        scroll_id=response["_scroll_id"], scroll=SCROLL_KEEP_ALIVE
+                    )
+        finally:
+            with contextlib.suppress(Exception):  # it expires anyway
+                self.es.clear_scroll(scroll_id=response["_scroll_id"])
+
+    def _query(self, request: SearchRequest) -> dict[str, Any]:
+        """Live practices matching the words and the years (not yet the facet filters)."""
+        return {
+            "bool": {
+                "must": [self._clause_query(c) for c in request.query.clauses]
+                or [{"match_all": {}}],
+                "filter": self._base_filters() + self._year_filters(request),
+            }
+        }
 
     def _clause_query(self, clause: Clause) -> dict[str, Any]:
         """Any of the clause's alternatives, in any text field (themes and groups are nested)."""
@@ -364,10 +397,10 @@ class ElasticEngine:
         }
         return [int(hit["_id"]) for hit in self._search(body)["hits"]["hits"]]
 
-    def _search(self, body: dict[str, Any]) -> dict[str, Any]:
+    def _search(self, body: dict[str, Any], **params: Any) -> dict[str, Any]:
         with unavailable_on_transport_errors():
             try:
-                return self.es.search(index=self.alias.name, body=body)
+                return self.es.search(index=self.alias.name, body=body, **params)
             except self.backend.NotFoundError as exc:
                 # No index yet (never built): the caller falls back to PostgreSQL.
                 raise EngineUnavailable(f"no search index {self.alias.name}: {exc}") from exc

@@ -9,7 +9,7 @@ with the other facets' filters), and the snippets of the hits (ts_headline).
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from datetime import timedelta
 
 from django.db import connection, transaction
@@ -18,6 +18,7 @@ from django.utils import timezone
 from kb.models import PracticePage
 from search.engines.base import (
     FACETS,
+    ID_CHUNK,
     MARK_END,
     MARK_START,
     EngineResult,
@@ -62,16 +63,7 @@ class PostgresEngine:
 
     def search(self, request: SearchRequest) -> EngineResult:
         has_text = not request.query.is_empty
-        q_sql, q_params = tsquery_sql(request.query) if has_text else ("NULL::tsquery", [])
-        base_where, base_params = ["TRUE"], []
-        if has_text:
-            base_where.append("r.vector @@ q.tsq")
-        if request.year_from is not None:
-            base_where.append("r.start_year >= %s")
-            base_params.append(request.year_from)
-        if request.year_to is not None:
-            base_where.append("r.start_year <= %s")
-            base_params.append(request.year_to)
+        q_sql, q_params, base_where, base_params = self._base_conditions(request)
         filters = request.filters
 
         with connection.cursor() as cursor:
@@ -100,6 +92,42 @@ class PostgresEngine:
             for hit in hits:
                 hit.snippet = summaries.get(hit.page_id, "")
         return EngineResult(total=total, hits=hits, facets=facets)
+
+    def iter_ids(self, request: SearchRequest, *, chunk_size: int = ID_CHUNK) -> Iterator[int]:
+        """Every matching id in the request's order, through a server-side cursor: PostgreSQL
+        keeps the result and sends `chunk_size` rows per fetch."""
+        q_sql, q_params, base_where, base_params = self._base_conditions(request)
+        conditions, filter_params = self._filter_sql(request.filters, "r")
+        score, order = self._score_and_order(request)
+        # https://docs.djangoproject.com/en/stable/ref/databases/#server-side-cursors
+        with connection.chunked_cursor() as cursor:
+            cursor.execute(
+                f"""
+                WITH q AS (SELECT {q_sql} AS tsq)
+                SELECT r.page_id, {score} AS score FROM {TABLE} r, q
+                WHERE {" AND ".join(base_where + conditions)}
+                ORDER BY {order}
+                """,
+                [*q_params, *base_params, *filter_params],
+            )
+            while rows := cursor.fetchmany(chunk_size):
+                yield from (row[0] for row in rows)
+
+    @staticmethod
+    def _base_conditions(request: SearchRequest) -> tuple[str, list, list[str], list]:
+        """The tsquery (and its parameters), and the conditions of words and years."""
+        has_text = not request.query.is_empty
+        q_sql, q_params = tsquery_sql(request.query) if has_text else ("NULL::tsquery", [])
+        base_where, base_params = ["TRUE"], []
+        if has_text:
+            base_where.append("r.vector @@ q.tsq")
+        if request.year_from is not None:
+            base_where.append("r.start_year >= %s")
+            base_params.append(request.year_from)
+        if request.year_to is not None:
+            base_where.append("r.start_year <= %s")
+            base_params.append(request.year_to)
+        return q_sql, q_params, base_where, base_params
 
     @staticmethod
     def _filter_sql(filters: dict[str, tuple[str, ...]], alias: str, skip: str = ""):
