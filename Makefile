@@ -8,7 +8,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 
 .DEFAULT_GOAL := help
-.PHONY: help lock setup run worker test-search bench-search serve demo admin migrate test test-fast test-browser lint format check browser db-stop db-shell clean
+.PHONY: help lock setup run worker test-search bench-search bench-export serve demo admin migrate test test-fast test-browser lint format check browser db-stop db-shell clean
 
 help: ## List the targets
 	@grep -hE '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F ':.*## ' '{printf "  make %-14s %s\n", $$1, $$2}'
@@ -74,6 +74,11 @@ bench-search: setup ## Benchmark search on N synthetic practices (N=10000) in th
 	@url=$$($(PY) -m ersi_practices.database url $(BENCH_DB)) || exit 1; \
 	DATABASE_URL=$$url $(MANAGE) migrate --noinput && \
 	DATABASE_URL=$$url $(MANAGE) bench_search --n $(N) $(BENCH_ARGS)
+
+bench-export: setup ## Benchmark the streamed CSV/JSON Lines export of N synthetic practices (N=10000)
+	@url=$$($(PY) -m ersi_practices.database url $(BENCH_DB)) || exit 1; \
+	DATABASE_URL=$$url $(MANAGE) migrate --noinput && \
+	DATABASE_URL=$$url $(MANAGE) bench_export --n $(N) $(BENCH_ARGS)
 
 test-fast: setup ## pytest without the browser tests
 	$(VENV)/bin/pytest -m "not browser" $(PYTEST_ARGS)

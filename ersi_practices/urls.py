@@ -16,6 +16,8 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("api/search/", search_views.search_api, name="search_api"),
     path("api/search/suggest/", search_views.suggest_api, name="search_suggest"),
+    # Open data: the read-only API, exports, feeds, sitemap.xml and robots.txt (not translated).
+    path("", include("opendata.urls")),
 ]
 
 if settings.DEBUG:

@@ -344,6 +344,8 @@ def generate_corpus(n: int, progress: Progress | None = None) -> int:
                 practices.append({
                     "page_ptr": page_id, "body": "", "contact_name": "", "contact_email": "",
                     "contact_phone": "", "source_url": "", "language": "en", "is_sample": True,
+                    "precondition_legal": "", "precondition_partners": "",
+                    "precondition_infrastructure": "",
                     **doc["practice"],
                 })  # fmt: skip
                 tagged += [{"tag": g, "content_object": page_id} for g in doc["groups"]]

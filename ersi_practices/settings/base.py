@@ -18,13 +18,15 @@ INSTALLED_APPS = [
     "kb",
     "search",
     "finder",
-    "maps",
     "enquiries",
+    "maps",
+    "opendata",
     "wagtail.contrib.forms",
     "wagtail.contrib.redirects",
     "wagtail.contrib.simple_translation",
     "wagtail.contrib.search_promotions",
     "wagtail.contrib.settings",
+    "wagtail.api.v2",
     "wagtail.embeds",
     "wagtail.locales",
     "wagtail.sites",
@@ -40,6 +42,7 @@ INSTALLED_APPS = [
     "django_countries",
     "django_tasks_db",
     "django_filters",
+    "rest_framework",
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",
@@ -79,6 +82,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "wagtail.contrib.settings.context_processors.settings",
+                "opendata.context_processors.content_licence",
             ],
         },
     },
@@ -147,6 +151,10 @@ CONTENT_LICENCE = {
     "name": os.environ.get("CONTENT_LICENCE_NAME", "CC BY 4.0"),
     "url": os.environ.get("CONTENT_LICENCE_URL", "https://creativecommons.org/licenses/by/4.0/"),
 }
+
+# The read-only open data API (opendata/api.py): rich text as display HTML (links resolved).
+WAGTAILAPI_RICH_TEXT_FORMAT = "html"
+WAGTAILAPI_LIMIT_MAX = 100
 
 # E-mail goes through the task queue ("default", see ersi_practices/mail.py); the worker
 # delivers it with the "delivery" mailer: the console in development, SMTP in production.
