@@ -36,27 +36,3 @@ def draft(partners):
     page = PracticePageFactory(parent=partners["brzeziny"], title="Unpublished draft", live=False)
     page.save_revision()
     return page
-
-
-@pytest.fixture(scope="session")
-def browser_type_launch_args(browser_type_launch_args):
-    """Debian's Chromium for the browser tests here too (see tests/browser/conftest.py)."""
-    from tests.browser.conftest import CHROMIUM, CHROMIUM_ARGS
-
-    return {**browser_type_launch_args, "executable_path": CHROMIUM, "args": CHROMIUM_ARGS}
-
-
-@pytest.fixture
-def assert_accessible():
-    from tests.browser.conftest import Axe
-
-    axe = Axe()
-
-    def check(page):
-        results = axe.run(page, options={"runOnly": ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]})
-        serious = [
-            v for v in results.response["violations"] if v["impact"] in ("serious", "critical")
-        ]
-        assert not serious, results.generate_report()
-
-    return check

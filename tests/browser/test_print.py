@@ -6,8 +6,6 @@ from playwright.sync_api import expect
 from kb.models import Theme
 from tests.factories import PracticePageFactory
 
-pytestmark = pytest.mark.browser
-
 
 @pytest.fixture
 def practice(transactional_db, partners):
