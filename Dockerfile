@@ -10,4 +10,4 @@ RUN SECRET_KEY=build ALLOWED_HOSTS=build DATABASE_URL=postgres://build/build \
 RUN useradd --create-home ersi && mkdir -p /app/var/media && chown -R ersi /app/var
 USER ersi
 EXPOSE 8000
-CMD ["gunicorn", "ersi_practices.wsgi:application", "--bind", "0.0.0.0:8000", "--workers", "3"]
+CMD ["gunicorn", "ersi_practices.wsgi:application", "--bind", "0.0.0.0:8000", "--workers", "3", "--threads", "4"]

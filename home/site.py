@@ -1,5 +1,7 @@
 """The home page and default site, for an empty database (flushed test databases, new installs)."""
 
+from urllib.parse import urlsplit
+
 from django.conf import settings
 
 from wagtail.models import Locale, Page, Site
@@ -26,3 +28,17 @@ def ensure_home_page() -> HomePage:
         hostname="localhost", port=80, root_page=home, is_default_site=True, site_name=SITE_NAME
     )
     return home
+
+
+def point_site_at_base_url() -> Site | None:
+    """Give the default site the host and port of BASE_URL, so that absolute links (feeds, API,
+    sitemap, canonical links) point where the site is served. Only a site still on the default
+    localhost:80 is changed: a host set in the admin is left alone."""
+    parts = urlsplit(settings.WAGTAILADMIN_BASE_URL)
+    site = Site.objects.filter(is_default_site=True, hostname="localhost", port=80).first()
+    if site is None or not parts.hostname:
+        return None
+    site.hostname = parts.hostname
+    site.port = parts.port or (443 if parts.scheme == "https" else 80)
+    site.save(update_fields=["hostname", "port"])
+    return site

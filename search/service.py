@@ -134,6 +134,11 @@ class SearchResponse:
         ]
 
     @property
+    def clear_page_url(self) -> str:
+        """The same search from its first page (for the map and other views of it)."""
+        return self.url(page=None)
+
+    @property
     def previous_url(self) -> str:
         return self.url(page=self.page - 1) if self.page > 1 else ""
 

@@ -8,6 +8,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
 from kb.models import PartnerPage, PracticePage, TargetGroup, Theme
+from opendata.exports import export_urls
 from search.engines import get_engine
 from search.engines.base import EngineUnavailable
 from search.engines.postgres import PostgresEngine
@@ -104,6 +105,7 @@ def response_json(request: HttpRequest, response: SearchResponse) -> dict:
             ]
             for facet in response.facets
         },
+        "export": export_urls(request, response.params),  # every result, as CSV / JSON Lines
     }
 
 

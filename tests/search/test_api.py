@@ -25,6 +25,7 @@ def test_api_returns_the_documented_shape(client, practices):
     data = client.get("/api/search/", {"theme": "social-economy", "sort": "title"}).json()
     assert set(data) >= {"count", "page", "pages", "engine", "degraded", "results", "facets"}
     assert data["count"] == 2 and data["engine"] == "postgres" and data["degraded"] is False
+    assert data["export"]["csv"].endswith("/export/practices.csv?theme=social-economy&sort=title")
     first = data["results"][0]
     assert set(first) >= {"id", "external_id", "title", "url", "summary", "snippet", "partner",
                           "country", "themes", "target_groups", "start_year", "score"}  # fmt: skip

@@ -30,6 +30,11 @@ def test_search_finds_practices_by_word(client, two_practices):
     assert "<mark>canteens</mark>" in response.content.decode()
 
 
+def test_a_search_can_be_shown_on_the_map(client, two_practices):
+    html = client.get("/search/", {"q": "canteens", "page": "1"}).content.decode()
+    assert 'href="/map/?q=canteens">Show these results on the map</a>' in html
+
+
 def test_search_without_results_says_so(client, two_practices):
     response = client.get("/search/", {"q": "zzzzqqq"})
     assert response.status_code == 200

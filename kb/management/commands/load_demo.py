@@ -1,6 +1,6 @@
 from django.core.management.base import BaseCommand, CommandError
 
-from home.site import ensure_home_page
+from home.site import ensure_home_page, point_site_at_base_url
 from kb.importing import PracticeImporter
 from kb.roles import setup_roles
 from kb.seeding import (
@@ -27,6 +27,8 @@ class Command(BaseCommand):
 
     def handle(self, *args, no_practices: bool, **options):
         home = ensure_home_page()
+        if site := point_site_at_base_url():
+            self.stdout.write(f"Site address: {site.root_url} (from BASE_URL)")
         self.stdout.write(f"Taxonomy: {seed_taxonomy()}")
         self.stdout.write(f"Partners: {seed_partners(home)}")
         collections = seed_collection_index(home)
