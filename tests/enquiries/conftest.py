@@ -39,4 +39,3 @@ def make_user(username: str, *groups, **fields):
     )
     user.groups.add(*groups)
     return user
-
