@@ -11,22 +11,12 @@ from dataclasses import dataclass
 from django.db.models import BooleanField, ExpressionWrapper, Q, QuerySet
 
 from finder.fit import Context, Fit, PracticeFacts, assess
+from kb.exporting import PRECONDITIONS
 from kb.models import PracticePage
+from kb.models.pages import SECTIONS
 
 # Long texts the finder never shows (a practice card needs the title and summary only).
-UNUSED_TEXTS = (
-    "body",
-    "problem",
-    "approach",
-    "results",
-    "evidence",
-    "resources",
-    "transferability",
-    "lessons",
-    "precondition_legal",
-    "precondition_partners",
-    "precondition_infrastructure",
-)
+UNUSED_TEXTS = (*SECTIONS, *PRECONDITIONS)
 
 
 @dataclass(frozen=True)

@@ -28,7 +28,7 @@ from django.views.decorators.http import require_GET
 from wagtail.api.utils import get_full_url
 from wagtail.models import Page
 
-from kb.exporting import ROW_KEYS, practice_to_row
+from kb.exporting import ROW_KEYS, ROW_RELATIONS, practice_to_row
 from kb.models import PartnerPage, PracticePage
 from opendata.selection import parse_selection, selection_query
 from search.params import InvalidSearch, SearchParams
@@ -51,14 +51,7 @@ def export_queryset() -> QuerySet[PracticePage]:
         PracticePage.objects.live()
         .public()
         .select_related("organisation_type")
-        .prefetch_related(
-            "themes",
-            "activity_types",
-            "policy_frameworks",
-            "target_groups",
-            "funding_sources",
-            "adaptations",
-        )
+        .prefetch_related(*ROW_RELATIONS)
     )
 
 

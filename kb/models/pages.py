@@ -38,6 +38,10 @@ from .transfer import TransferData
 # Structured texts allow a little formatting and links, nothing that breaks the page layout.
 TEXT_FEATURES = ["bold", "italic", "ol", "ul", "link"]
 YEAR_VALIDATORS = [MinValueValidator(1950), MaxValueValidator(2100)]
+# The written sections of a practice, in reading order.
+SECTIONS = (
+    "problem", "approach", "results", "evidence", "resources", "transferability", "lessons", "body",
+)  # fmt: skip
 
 
 class PartnerIndexPage(Page):
@@ -534,19 +538,9 @@ class PracticePage(TransferData, Page):
     @property
     def structured_sections(self) -> list[tuple[str, str, str]]:
         """(anchor, heading, html) of every filled section, in reading order."""
-        names = [
-            "problem",
-            "approach",
-            "results",
-            "evidence",
-            "resources",
-            "transferability",
-            "lessons",
-            "body",
-        ]
         return [
             (name, self._meta.get_field(name).verbose_name, getattr(self, name))
-            for name in names
+            for name in SECTIONS
             if getattr(self, name)
         ]
 
