@@ -105,6 +105,21 @@ def _rng(seed: object) -> random.Random:
 # -- corpus ------------------------------------------------------------------------------------
 
 
+def bench_database(force: bool, make_target: str) -> str:
+    """The current database's name; refuses (CommandError) one whose name lacks 'bench',
+    since the benchmarks create and delete many pages."""
+    from django.core.management.base import CommandError
+
+    name = connection.settings_dict["NAME"] or ""
+    if "bench" not in name and not force:
+        raise CommandError(
+            f"Refusing to run on database '{name}': the benchmark creates and deletes many "
+            f"pages. Use a database whose name contains 'bench' ({make_target} does) or "
+            "pass --force."
+        )
+    return name
+
+
 @dataclass
 class Material:
     """The demo practices cut into pieces to recombine."""

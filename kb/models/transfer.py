@@ -130,18 +130,21 @@ class TransferData(models.Model):
 
     @property
     def has_transfer_data(self) -> bool:
-        return any(
-            value not in (None, "")
-            for value in (
-                self.population,
-                self.annual_budget_eur,
-                self.cost_per_beneficiary_eur,
-                self.staff_fte,
-                self.duration_months,
-                self.precondition_legal,
-                self.precondition_partners,
-                self.precondition_infrastructure,
-            )
+        """Whether any transfer field is filled (the page then shows "What it takes to transfer")."""
+        figures = (
+            self.population,
+            self.annual_budget_eur,
+            self.cost_per_beneficiary_eur,
+            self.staff_fte,
+            self.duration_months,
+            self.precondition_legal,
+            self.precondition_partners,
+            self.precondition_infrastructure,
+        )
+        return (
+            any(value not in (None, "") for value in figures)
+            or self.funding_sources.exists()
+            or self.adaptations.exists()
         )
 
 

@@ -107,6 +107,13 @@ def test_practice_page_shows_the_transfer_data(client, practice):
         assert text in transfer, text
 
 
+def test_adaptations_alone_make_a_transfer_section(client, practice):
+    practice.adaptations = [PracticeAdaptation(place="Leuven", country="BE")]
+    practice.save_revision().publish()
+    html = client.get(practice.url).content.decode()
+    assert 'href="#transfer"' in html and 'id="transfer"' in html
+
+
 def test_real_practices_carry_no_sample_label(client, practice):
     practice.is_sample = False
     practice.source_url = "https://example.org/report"

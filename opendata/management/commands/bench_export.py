@@ -5,7 +5,6 @@ from __future__ import annotations
 from tqdm import tqdm
 
 from django.core.management.base import BaseCommand, CommandError
-from django.db import connection
 from django.test import Client
 from django.test.utils import setup_test_environment, teardown_test_environment
 from django.utils import timezone
@@ -40,13 +39,7 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args, **options):
-        name = connection.settings_dict["NAME"] or ""
-        if "bench" not in name and not options["force"]:
-            raise CommandError(
-                f"Refusing to run on database '{name}': the benchmark creates and deletes many "
-                "pages. Use a database whose name contains 'bench' (make bench-export does) or "
-                "pass --force."
-            )
+        name = corpus.bench_database(options["force"], "make bench-export")
         setup_test_environment(debug=False)  # DEBUG off (no query log); 'testserver' allowed
         try:
             self.run(name, options)

@@ -9,7 +9,6 @@ from tqdm import tqdm
 
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
-from django.db import connection
 from django.test import Client
 from django.test.utils import setup_test_environment, teardown_test_environment
 from django.utils import timezone
@@ -53,13 +52,7 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args, **options):
-        name = connection.settings_dict["NAME"] or ""
-        if "bench" not in name and not options["force"]:
-            raise CommandError(
-                f"Refusing to run on database '{name}': the benchmark creates and deletes many "
-                "pages. Use a database whose name contains 'bench' (make bench-search does) or "
-                "pass --force."
-            )
+        name = bench.bench_database(options["force"], "make bench-search")
         n = options["n"]
         setup_test_environment(debug=False)  # DEBUG off (no query log); 'testserver' allowed
         try:
