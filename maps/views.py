@@ -21,7 +21,7 @@ from kb.models import PracticePage
 from maps.geojson import MAX_PRACTICES, map_features, place_label
 from maps.locations import Location, Locator
 from search.params import InvalidSearch, SearchParams, parse_params
-from search.service import facet_vocabulary, iter_matching_ids, run_search
+from search.service import facet_vocabulary, iter_matching_ids, search_leniently
 
 
 @dataclass
@@ -37,23 +37,8 @@ def _parse(data: QueryDict, vocabulary: dict[str, dict[str, str]]) -> SearchPara
 
 @require_GET
 def map_page(request: HttpRequest) -> HttpResponse:
-    vocabulary = facet_vocabulary()
-    errors: dict[str, str] = {}
-    try:
-        params = _parse(request.GET, vocabulary)
-    except InvalidSearch as exc:
-        # As /search/ does: say what is wrong, and show what the valid parameters find.
-        errors = exc.errors
-        cleaned = request.GET.copy()
-        for key in errors:
-            cleaned.pop(key, None)
-        params = _parse(cleaned, vocabulary)
-    search = run_search(params, vocabulary)
-    if search.page > search.pages:
-        errors["page"] = _("There is no page %(page)s; showing the last page.") % {
-            "page": search.page
-        }
-        search = run_search(SearchParams(**{**params.__dict__, "page": search.pages}), vocabulary)
+    search, errors = search_leniently(request.GET)
+    params = search.params
 
     locator = Locator.load()
     listed = [

@@ -10,13 +10,14 @@ from __future__ import annotations
 import logging
 import math
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from html import escape
 
 from django_countries import countries
 
 from django.db import connection
 from django.db.models import F
+from django.http import QueryDict
 from django.utils import timezone
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext_lazy as _
@@ -44,7 +45,7 @@ from search.engines.base import (
 )
 from search.engines.postgres import PostgresEngine
 from search.models import QueryOutcome
-from search.params import FACET_PARAMS, SearchParams
+from search.params import FACET_PARAMS, InvalidSearch, SearchParams, parse_params
 from search.query import parse_query
 
 logger = logging.getLogger(__name__)
@@ -305,6 +306,29 @@ def _resumed(first: int | None, rest: Iterator[int]) -> Iterator[int]:
     if first is not None:
         yield first
         yield from rest
+
+
+def search_leniently(data: QueryDict) -> tuple[SearchResponse, dict[str, str]]:
+    """The search for a page (/search/, /map/): invalid parameters get a message each and are
+    left out, so that the valid ones still search; a page past the last shows the last one."""
+    vocabulary = facet_vocabulary()
+    known = {name: set(values) for name, values in vocabulary.items()}
+    errors: dict[str, str] = {}
+    try:
+        params = parse_params(data, known)
+    except InvalidSearch as exc:
+        errors = dict(exc.errors)
+        cleaned = data.copy()
+        for key in errors:
+            cleaned.pop(key, None)
+        params = parse_params(cleaned, known)
+    response = run_search(params, vocabulary)
+    if response.page > response.pages:
+        errors["page"] = _("There is no page %(page)s; showing the last page.") % {
+            "page": response.page
+        }
+        response = run_search(replace(params, page=response.pages), vocabulary)
+    return response, errors
 
 
 def promoted_pages(query_string: str) -> list[PracticePage]:

@@ -12,8 +12,8 @@ from opendata.exports import export_urls
 from search.engines import get_engine
 from search.engines.base import EngineUnavailable
 from search.engines.postgres import PostgresEngine
-from search.params import InvalidSearch, SearchParams, parse_params
-from search.service import SearchResponse, facet_vocabulary, run_search
+from search.params import InvalidSearch, parse_params
+from search.service import SearchResponse, facet_vocabulary, run_search, search_leniently
 
 SUGGEST_LIMIT = 8
 SUGGEST_MIN_LENGTH = 2
@@ -25,25 +25,8 @@ def _vocabulary_sets(vocabulary: dict[str, dict[str, str]]) -> dict[str, set[str
 
 @require_GET
 def search_page(request: HttpRequest) -> HttpResponse:
-    vocabulary = facet_vocabulary()
-    errors: dict[str, str] = {}
-    try:
-        params = parse_params(request.GET, _vocabulary_sets(vocabulary))
-    except InvalidSearch as exc:
-        # Keep what can be kept: search again with only the valid parameters.
-        errors = exc.errors
-        cleaned = request.GET.copy()
-        for key in errors:
-            cleaned.pop(key, None)
-        params = parse_params(cleaned, _vocabulary_sets(vocabulary))
-    response = run_search(params, vocabulary)
-    if response.page > response.pages:
-        errors["page"] = _("There is no page %(page)s; showing the last page.") % {
-            "page": response.page
-        }
-        response = run_search(
-            SearchParams(**{**params.__dict__, "page": response.pages}), vocabulary
-        )
+    response, errors = search_leniently(request.GET)
+    params = response.params
     return TemplateResponse(
         request,
         "search/search.html",
