@@ -17,6 +17,7 @@ from django.db.models import Q
 from django.tasks import task
 from django.utils import timezone
 
+from search.embeddings import schedule_embedding
 from search.engines import external_engine
 from search.engines.base import EngineUnavailable
 from search.engines.postgres import PostgresEngine
@@ -34,10 +35,21 @@ def practice_changed(page_id: int, *, deleted: bool = False) -> None:
         postgres.remove_pages([page_id])
     else:
         postgres.index_pages([page_id])  # removes the record when the page is not live
+        schedule_embedding(page_id)
     if external_engine() is None:
         return
     action = IndexChange.Action.DELETE if deleted else IndexChange.Action.UPSERT
     IndexChange.objects.create(page_id=page_id, action=action)
+    transaction.on_commit(schedule_drain)
+
+
+def journal_upserts(page_ids: list[int]) -> None:
+    """Send these practices to the external engine again (e.g. with a new embedding)."""
+    if external_engine() is None or not page_ids:
+        return
+    IndexChange.objects.bulk_create(
+        [IndexChange(page_id=pk, action=IndexChange.Action.UPSERT) for pk in page_ids]
+    )
     transaction.on_commit(schedule_drain)
 
 

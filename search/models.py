@@ -35,16 +35,25 @@ class SearchRecord(models.Model):
     start_year = models.PositiveSmallIntegerField(null=True)
     published_at = models.DateTimeField(null=True)
     boost = models.FloatField(default=1.0, help_text="small multiplier for recent/assessed")
+    language = models.CharField(max_length=10, default="en", help_text="of the practice's text")
+    config = models.CharField(
+        max_length=30, default="english", help_text="the text search configuration of its text"
+    )
+    # title (A), summary and names (B), written sections (C): ranking, snippets, phrases
     vector = SearchVectorField(null=True)
+    # title, summary and names only: "matched in the title or summary", from the index alone
+    head = SearchVectorField(null=True)
 
     class Meta:
         indexes = [
             GinIndex(fields=["vector"], name="search_record_vector"),
+            GinIndex(fields=["head"], name="search_record_head"),
             GinIndex(fields=["themes"], name="search_record_themes"),
             GinIndex(fields=["target_groups"], name="search_record_groups"),
             GinIndex(fields=["activities"], name="search_record_activities"),
             GinIndex(fields=["title"], name="search_record_title_trgm", opclasses=["gin_trgm_ops"]),
             models.Index(fields=["country"], name="search_record_country"),
+            models.Index(fields=["language"], name="search_record_language"),
             models.Index(fields=["partner"], name="search_record_partner"),
             models.Index(fields=["start_year"], name="search_record_year"),
             # The "newest" order, so a page of hits can stop after the page.
@@ -71,6 +80,40 @@ class SearchTerm(models.Model):
 
     def __str__(self) -> str:
         return self.word
+
+
+class SearchLexeme(models.Model):
+    """How many indexed practices contain each lexeme: the inverse document frequency that
+    weighs a query's words (a rare word counts more than a common one)."""
+
+    lexeme = models.TextField(primary_key=True)
+    documents = models.IntegerField(default=0)
+
+    def __str__(self) -> str:
+        return self.lexeme
+
+
+class PracticeEmbedding(models.Model):
+    """A practice's dense embedding (search/embeddings.py), kept apart from SearchRecord so that
+    rebuilding the text index never throws away what took a model to compute.
+
+    The vector is a plain float array, so the table exists on any PostgreSQL; with pgvector an
+    HNSW index on the array cast to `vector` makes nearest-neighbour queries fast
+    (search/vectors.py)."""
+
+    page = models.OneToOneField(
+        "kb.PracticePage", primary_key=True, on_delete=models.CASCADE, related_name="+"
+    )
+    model = models.CharField(max_length=100, help_text="the model that computed it")
+    checksum = models.CharField(max_length=64, help_text="SHA-256 of the text it embeds")
+    vector = ArrayField(models.FloatField())
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        indexes = [models.Index(fields=["model"], name="search_embedding_model")]
+
+    def __str__(self) -> str:
+        return f"embedding of page {self.page_id} ({self.model})"
 
 
 class Synonym(index.Indexed, models.Model):

