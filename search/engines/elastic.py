@@ -34,13 +34,17 @@ from search.engines.base import (
     ID_CHUNK,
     MARK_END,
     MARK_START,
+    MEANING,
+    WORDS,
     Clause,
     EngineResult,
     EngineUnavailable,
     Hit,
+    ParsedQuery,
     Progress,
     SearchRequest,
 )
+from search.fusion import fused_hits
 
 JSON_NATIVE = (str, int, float, bool, datetime.date, datetime.time, uuid.UUID, decimal.Decimal)
 CHUNK = 500  # pages per bulk request while indexing
@@ -71,8 +75,35 @@ SNIPPET_SOURCES = (
 )  # fmt: skip
 # Related names (RelatedFields) searched through nested queries.
 NESTED_TEXT = ("themes", "target_groups")
+# Named queries: each hit says which clauses (c0, c1, ...), phrases or meaning it matched.
+CLAUSE_NAME, PHRASES_NAME, MEANING_NAME = "clause-", "phrases", "meaning"
+# As on PostgreSQL: the best RERANK_WINDOW word matches are fused with the matches by meaning.
+RERANK_WINDOW = 200
 # Similarity per shared value (PostgreSQL's weights).
 SIMILAR_BOOSTS = {"theme": 3.0, "target_group": 2.0, "activity": 1.0, "country": 0.5}
+
+
+def nearest_in_meaning(request: SearchRequest) -> list[tuple[int, float]]:
+    """The practices nearest to the query's embedding, from PostgreSQL's vectors (pgvector):
+    osmem-server, the stand-in the tests run on, has no kNN search (see README, Engines)."""
+    if request.embedding is None:
+        return []
+    from django.db import connection
+
+    from search.engines.postgres import Plan, PostgresEngine
+
+    with connection.cursor() as cursor:
+        return PostgresEngine()._nearest(cursor, request, Plan())
+
+
+def _matched(hit: dict[str, Any]) -> frozenset[str]:
+    names = set(hit.get("matched_queries") or ())
+    matched = set()
+    if any(n.startswith(CLAUSE_NAME) for n in names) or PHRASES_NAME in names:
+        matched.add(WORDS)
+    if MEANING_NAME in names:
+        matched.add(MEANING)
+    return frozenset(matched)
 
 
 def _error_classes() -> tuple[tuple[type[Exception], ...], ...]:
@@ -163,27 +194,157 @@ class ElasticEngine:
     # -- searching -------------------------------------------------------------------------
 
     def search(self, request: SearchRequest) -> EngineResult:
+        semantic = nearest_in_meaning(request)
+        if self._ranked(request, semantic):
+            return self._ranked_search(request, semantic)
         f = self._fields
-        query = self._query(request)
         # Past the result window there are no hits to show, but still a total and facets.
         beyond = request.offset + request.page_size > MAX_WINDOW
+        body = self._body(request, semantic)
+        body.update(
+            {
+                "from": 0 if beyond else request.offset,
+                "size": 0 if beyond else request.page_size,
+                "sort": self._sort(request),
+                "_source": [f.text["summary"]],
+            }
+        )
+        if not request.query.is_empty:
+            body["highlight"] = self._highlight()
+        response = self._search(body)
+        hits = [
+            Hit(
+                page_id=int(hit["_id"]),
+                score=0.0,
+                snippet=self._snippet(hit),
+                matched=_matched(hit),
+            )
+            for hit in response["hits"]["hits"]
+        ]
+        return EngineResult(
+            total=response["hits"]["total"]["value"],
+            hits=hits,
+            facets=self._facets(request, response),
+            semantic=bool(semantic),
+        )
+
+    def _ranked_search(self, request: SearchRequest, semantic: list[tuple[int, float]]):
+        """Sorted by relevance with words or meaning: the best RERANK_WINDOW matches by words
+        and the matches by meaning fused (search/fusion.py), then the rest by words."""
+        head, response = self._fused_head(request, semantic)
+        end = request.offset + request.page_size
+        hits = head[request.offset : end]
+        if end > len(head) and request.offset + request.page_size <= MAX_WINDOW:
+            start = max(request.offset, len(head))
+            hits += self._lexical_tail(
+                request, [h.page_id for h in head], start - len(head), end - start
+            )
+        self._add_snippets(request, hits)
+        return EngineResult(
+            total=response["hits"]["total"]["value"],
+            hits=hits,
+            facets=self._facets(request, response),
+            semantic=bool(semantic),
+        )
+
+    def _fused_head(self, request: SearchRequest, semantic: list[tuple[int, float]]):
+        body = self._body(request, semantic)
+        body.update(
+            {"from": 0, "size": RERANK_WINDOW, "sort": self._sort(request), "_source": False}
+        )
+        response = self._search(body)
+        clauses = len(request.query.clauses) or 1
+        lexical = []
+        for hit in response["hits"]["hits"]:
+            names = set(hit.get("matched_queries") or ())
+            words = {n for n in names if n.startswith(CLAUSE_NAME)}
+            if words or PHRASES_NAME in names:
+                coverage = len(words) / clauses if request.query.clauses else 1.0
+                lexical.append((int(hit["_id"]), float(hit.get("_score") or 0), coverage))
+        kept = set(self._ids_matching(request, [pk for pk, _s in semantic])) if semantic else set()
+        meaning = [(pk, sim) for pk, sim in semantic if pk in kept]
+        return fused_hits(lexical, meaning), response
+
+    def _lexical_tail(self, request: SearchRequest, skip: list[int], offset: int, limit: int):
+        body = self._body(request, [], with_facets=False)
+        body["query"]["bool"]["must_not"] = [
+            *body["query"]["bool"].get("must_not", []),
+            {"ids": {"values": [self._document_id(pk) for pk in skip]}},
+        ]
+        body.update({"from": offset, "size": limit, "sort": self._sort(request), "_source": False})
+        return [
+            Hit(
+                page_id=int(hit["_id"]),
+                score=float(hit.get("_score") or 0),
+                matched=frozenset({WORDS}),
+            )
+            for hit in self._search(body)["hits"]["hits"]
+        ]
+
+    def _ids_matching(self, request: SearchRequest, page_ids: list[int]) -> list[int]:
+        """Which of these practices pass the request's filters (years, facets, words excluded
+        or required)."""
+        body = self._body(request, [], with_facets=False)
+        query = body["query"]["bool"]
+        query.pop("should", None)
+        query.pop("minimum_should_match", None)
+        query["filter"].append({"ids": {"values": [self._document_id(pk) for pk in page_ids]}})
+        body.update({"size": len(page_ids), "_source": False})
+        return [int(hit["_id"]) for hit in self._search(body)["hits"]["hits"]]
+
+    def _add_snippets(self, request: SearchRequest, hits: list[Hit]) -> None:
+        if not hits:
+            return
+        f = self._fields
+        body = {
+            "query": {
+                "bool": {
+                    "should": self._word_queries(request),
+                    "filter": [{"ids": {"values": [self._document_id(h.page_id) for h in hits]}}],
+                }
+            },
+            "size": len(hits),
+            "_source": [f.text["summary"]],
+            "highlight": self._highlight(),
+        }
+        snippets = {
+            int(hit["_id"]): self._snippet(hit) for hit in self._search(body)["hits"]["hits"]
+        }
+        for hit in hits:
+            hit.snippet = snippets.get(hit.page_id, "")
+
+    def _highlight(self) -> dict[str, Any]:
+        return {
+            "pre_tags": [MARK_START],
+            "post_tags": [MARK_END],
+            "fragment_size": SNIPPET_FRAGMENT_SIZE,
+            "number_of_fragments": SNIPPET_FRAGMENTS,
+            "fields": {column: {} for column in self._fields.snippet_columns},
+        }
+
+    @staticmethod
+    def _ranked(request: SearchRequest, semantic: list) -> bool:
+        return request.sort == "relevance" and (not request.query.is_empty or bool(semantic))
+
+    def _body(
+        self,
+        request: SearchRequest,
+        semantic: list[tuple[int, float]],
+        *,
+        with_facets: bool | None = None,
+    ):
+        """The query (words or meaning, years), the facet filters as a post filter, and the
+        facet counts as aggregations (each counted with the other facets' filters)."""
+        f = self._fields
         body: dict[str, Any] = {
-            "query": query,
-            "from": 0 if beyond else request.offset,
-            "size": 0 if beyond else request.page_size,
+            "query": self._query(request, semantic),
             "track_total_hits": True,
             "track_scores": True,
-            "sort": self._sort(request),
-            "_source": [f.text["summary"]],
         }
-        facet_filters = {
-            name: {"terms": {f.facets[name]: list(values)}}
-            for name, values in request.filters.items()
-            if values
-        }
+        facet_filters = self._facet_filters(request)
         if facet_filters:
             body["post_filter"] = {"bool": {"filter": list(facet_filters.values())}}
-        if request.with_facets:
+        if request.with_facets if with_facets is None else with_facets:
             body["aggs"] = {
                 name: {
                     "filter": {
@@ -193,46 +354,48 @@ class ElasticEngine:
                 }
                 for name in FACETS
             }
-        if not request.query.is_empty:
-            body["highlight"] = {
-                "pre_tags": [MARK_START],
-                "post_tags": [MARK_END],
-                "fragment_size": SNIPPET_FRAGMENT_SIZE,
-                "number_of_fragments": SNIPPET_FRAGMENTS,
-                "fields": {column: {} for column in f.snippet_columns},
-            }
+        return body
 
-        response = self._search(body)
-        scored = not request.query.is_empty  # match_all gives every hit 1.0; PostgreSQL 0
-        hits = [
-            Hit(
-                page_id=int(hit["_id"]),
-                score=float(hit.get("_score") or 0.0) if scored else 0.0,
-                snippet=self._snippet(hit),
-            )
-            for hit in response["hits"]["hits"]
-        ]
+    def _facet_filters(self, request: SearchRequest) -> dict[str, Any]:
+        f = self._fields
+        return {
+            name: {"terms": {f.facets[name]: list(values)}}
+            for name, values in request.filters.items()
+            if values
+        }
+
+    def _facets(
+        self, request: SearchRequest, response: dict[str, Any]
+    ) -> dict[str, dict[str, int]]:
         facets: dict[str, dict[str, int]] = {}
         if request.with_facets:
             for name in FACETS:
                 buckets = response["aggregations"][name]["values"]["buckets"]
                 facets[name] = {str(b["key"]): b["doc_count"] for b in buckets if b["key"] != ""}
-        return EngineResult(total=response["hits"]["total"]["value"], hits=hits, facets=facets)
+        return facets
 
     def iter_ids(self, request: SearchRequest, *, chunk_size: int = ID_CHUNK) -> Iterator[int]:
         """Every matching id in the request's order, `chunk_size` per request, through a scroll:
-        a snapshot of the index, so no id is missed or repeated if it changes meanwhile.
+        a snapshot of the index, so no id is missed or repeated if it changes meanwhile. Sorted
+        by relevance, the fused head (search's order) comes first, then the rest by words.
 
         Not search_after: osmem-server (the test stand-in) does not take back the `_score` it
         sends, and would repeat the same page of a relevance sort forever.
         """
-        f = self._fields
-        query = self._query(request)
-        query["bool"]["filter"] += [
-            {"terms": {f.facets[name]: list(values)}}
-            for name, values in request.filters.items()
-            if values
-        ]
+        semantic = nearest_in_meaning(request)
+        skip: list[int] = []
+        if self._ranked(request, semantic):
+            head, _response = self._fused_head(request, semantic)
+            skip = [hit.page_id for hit in head]
+            yield from skip
+            semantic = []
+        query = self._query(request, semantic)
+        query["bool"]["filter"] += list(self._facet_filters(request).values())
+        if skip:
+            query["bool"]["must_not"] = [
+                *query["bool"].get("must_not", []),
+                {"ids": {"values": [self._document_id(pk) for pk in skip]}},
+            ]
         body = {"query": query, "sort": self._sort(request), "size": chunk_size, "_source": False}
         response = self._search(body, scroll=SCROLL_KEEP_ALIVE)
         try:
@@ -246,15 +409,66 @@ class ElasticEngine:
             with contextlib.suppress(Exception):  # it expires anyway
                 self.es.clear_scroll(scroll_id=response["_scroll_id"])
 
-    def _query(self, request: SearchRequest) -> dict[str, Any]:
-        """Live practices matching the words and the years (not yet the facet filters)."""
-        return {
-            "bool": {
-                "must": [self._clause_query(c) for c in request.query.clauses]
-                or [{"match_all": {}}],
-                "filter": self._base_filters() + self._year_filters(request),
-            }
-        }
+    def _query(
+        self, request: SearchRequest, semantic: list[tuple[int, float]] = ()
+    ) -> dict[str, Any]:
+        """Live practices within the years, matching the words (at least `minimum_match` of
+        the clauses, every quoted phrase, no excluded word) or near in meaning (`semantic`);
+        not yet the facet filters. Each clause is a named query, so that each hit says which
+        words it matched."""
+        query = request.query
+        bool_query: dict[str, Any] = {"filter": self._base_filters() + self._year_filters(request)}
+        if query.excluded:
+            bool_query["must_not"] = [self._phrase_query(word) for word in query.excluded]
+        if query.is_empty and not semantic:
+            bool_query["must"] = [{"match_all": {}}]
+            return {"bool": bool_query}
+        meaning = (
+            [{"constant_score": {"filter": {"ids": {"values": [self._document_id(pk) for pk, _s in semantic]}},
+                                 "boost": 0, "_name": MEANING_NAME}}]
+            if semantic
+            else []
+        )  # fmt: skip
+        clauses = self._word_queries(request)
+        if query.phrases:
+            bool_query["must"] = [
+                {
+                    "bool": {
+                        "must": [self._phrase_query(p) for p in query.phrases],
+                        "_name": PHRASES_NAME,
+                    }
+                }
+            ]
+            bool_query["should"] = clauses + meaning  # they rank; the phrases decide
+        else:
+            words = {"bool": {"should": clauses, "minimum_should_match": query.minimum_match}}
+            bool_query["should"] = ([words] if clauses else []) + meaning
+            bool_query["minimum_should_match"] = 1
+        return {"bool": bool_query}
+
+    def _word_queries(self, request: SearchRequest) -> list[dict[str, Any]]:
+        return [
+            {"bool": {**self._clause_query(c)["bool"], "_name": f"{CLAUSE_NAME}{i}"}}
+            for i, c in enumerate(request.query.clauses)
+        ]
+
+    def _phrase_query(self, phrase: str) -> dict[str, Any]:
+        f = self._fields
+        fields = [f"{column}^{boost}" for column, boost in f.weighted_text]
+        should: list[dict[str, Any]] = [
+            {"multi_match": {"query": phrase, "type": "phrase", "fields": fields}}
+        ]
+        for path, column in f.nested_text:
+            should.append(
+                {
+                    "nested": {
+                        "path": path,
+                        "query": {"match_phrase": {column: phrase}},
+                        "score_mode": "max",
+                    }
+                }
+            )
+        return {"bool": {"should": should, "minimum_should_match": 1}}
 
     def _clause_query(self, clause: Clause) -> dict[str, Any]:
         """Any of the clause's alternatives, in any text field (themes and groups are nested)."""
@@ -392,10 +606,32 @@ class ElasticEngine:
                 }
             },
             "sort": ["_score", {f.published: {"order": "desc", "missing": "_last"}}],
-            "size": limit,
+            "size": limit * 2,
             "_source": False,
         }
-        return [int(hit["_id"]) for hit in self._search(body)["hits"]["hits"]]
+        related_ids = [
+            (int(hit["_id"]), float(hit.get("_score") or 0), 1.0)
+            for hit in self._search(body)["hits"]["hits"]
+        ]
+        # Nearest in meaning (PostgreSQL's vectors), so that practices about the same approach
+        # in different languages are similar; only those this index holds.
+        from django.db import connection
+
+        from search.engines.postgres import PostgresEngine
+
+        with connection.cursor() as cursor:
+            nearest = PostgresEngine()._nearest_to_page(cursor, page_id, limit * 2)
+        indexed = (
+            set(
+                self._ids_matching(
+                    SearchRequest(query=ParsedQuery("", ())), [pk for pk, _s in nearest]
+                )
+            )
+            if nearest
+            else set()
+        )
+        nearest = [(pk, s) for pk, s in nearest if pk in indexed]
+        return [hit.page_id for hit in fused_hits(related_ids, nearest)][:limit]
 
     def _search(self, body: dict[str, Any], **params: Any) -> dict[str, Any]:
         with unavailable_on_transport_errors():
