@@ -10,7 +10,7 @@ from __future__ import annotations
 import logging
 import math
 from collections.abc import Iterator
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from html import escape
 
 from django_countries import countries
@@ -34,11 +34,14 @@ from kb.models import (
     TargetGroup,
     Theme,
 )
+from search.embeddings import embed_query, get_embedder
 from search.engines import get_engine
 from search.engines.base import (
     FACETS,
     MARK_END,
     MARK_START,
+    MEANING,
+    WORDS,
     EngineResult,
     EngineUnavailable,
     SearchRequest,
@@ -46,7 +49,7 @@ from search.engines.base import (
 from search.engines.postgres import PostgresEngine
 from search.models import QueryOutcome
 from search.params import FACET_PARAMS, InvalidSearch, SearchParams, parse_params
-from search.query import parse_query
+from search.query import parse_query, query_text
 
 logger = logging.getLogger(__name__)
 
@@ -88,6 +91,15 @@ class ResultItem:
     snippet: SafeString
     score: float
     promoted: bool = False
+    matched: frozenset[str] = frozenset()  # WORDS and/or MEANING (search/engines/base.py)
+
+    @property
+    def by_words(self) -> bool:
+        return WORDS in self.matched
+
+    @property
+    def by_meaning(self) -> bool:
+        return MEANING in self.matched
 
 
 @dataclass
@@ -100,6 +112,8 @@ class SearchResponse:
     results: list[ResultItem]
     facets: list[Facet]
     corrected: str | None = None
+    semantic: bool = False  # matching by meaning took part
+    notices: list[str] = field(default_factory=list)  # what the reader should know about it
 
     @property
     def page(self) -> int:
@@ -204,10 +218,13 @@ def snippet_html(text: str) -> SafeString:
     return mark_safe(html)  # noqa: S308 - escaped above; only our own <mark> tags are added
 
 
-def engine_request(params: SearchParams) -> SearchRequest:
-    """What the engine is asked for these parameters (the query parsed: synonyms, spelling)."""
+def engine_request(params: SearchParams, *, semantic: bool = True) -> SearchRequest:
+    """What the engine is asked for these parameters: the query parsed (synonyms, spelling,
+    languages) and, for meaning-based matching, embedded."""
+    query = parse_query(params.q)
     return SearchRequest(
-        query=parse_query(params.q),
+        query=query,
+        embedding=embed_query(query_text(query)) if semantic and not query.is_empty else None,
         filters=params.filters,
         year_from=params.year_from,
         year_to=params.year_to,
@@ -228,6 +245,10 @@ def run_search(params: SearchParams, vocabulary: dict[str, dict[str, str]]) -> S
         logger.warning("Search engine %s unreachable; answering from PostgreSQL", engine.name)
         engine, degraded = PostgresEngine(), True
         result = engine.search(request)
+    if not result.total and parsed.minimum_match > 1:
+        # A long query that no practice matches enough of: any of its words will do.
+        request = replace(request, query=replace(parsed, minimum_match=1))
+        result = engine.search(request)
 
     promoted = promoted_pages(params.q) if params.q and params.page == 1 else []
     promoted_ids = {page.pk for page in promoted}
@@ -242,7 +263,7 @@ def run_search(params: SearchParams, vocabulary: dict[str, dict[str, str]]) -> S
         ResultItem(page, snippet_html(page.summary), 0.0, promoted=True) for page in promoted
     ]
     results += [
-        ResultItem(pages[hit.page_id], snippet_html(hit.snippet), hit.score)
+        ResultItem(pages[hit.page_id], snippet_html(hit.snippet), hit.score, matched=hit.matched)
         for hit in hits
         if hit.page_id in pages
     ]
@@ -267,6 +288,17 @@ def run_search(params: SearchParams, vocabulary: dict[str, dict[str, str]]) -> S
         for name in FACETS
     ]
     log_query(params.q, found=result.total)
+    notices = []
+    if params.q and parsed.is_empty and not parsed.excluded:
+        notices.append(
+            str(_("Your search has only very common words or symbols, so it cannot narrow the "
+                  "practices down: showing them all. Try a more specific word."))
+        )  # fmt: skip
+    elif not parsed.is_empty and request.embedding is None and meaning_unavailable():
+        notices.append(
+            str(_("Matching by meaning is unavailable at the moment: these results match your "
+                  "words only."))
+        )  # fmt: skip
     return SearchResponse(
         params=params,
         count=result.total,
@@ -276,7 +308,20 @@ def run_search(params: SearchParams, vocabulary: dict[str, dict[str, str]]) -> S
         results=results,
         facets=facets,
         corrected=parsed.corrected,
+        semantic=result.semantic,
+        notices=notices,
     )
+
+
+def meaning_unavailable() -> bool:
+    """Whether matching by meaning is configured but cannot run (no model, no pgvector)."""
+    from django.conf import settings
+
+    from search import vectors
+
+    if not settings.SEARCH_EMBEDDING_MODEL:
+        return False
+    return get_embedder() is None or not vectors.available()
 
 
 def iter_matching_ids(params: SearchParams) -> tuple[Iterator[int], str, bool]:

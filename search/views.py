@@ -63,6 +63,8 @@ def response_json(request: HttpRequest, response: SearchResponse) -> dict:
         "engine": response.engine,
         "degraded": response.degraded,
         "corrected": response.corrected,
+        "semantic": response.semantic,  # whether matching by meaning took part
+        "notices": response.notices,
         "results": [
             {
                 "id": item.page.pk,
@@ -77,8 +79,11 @@ def response_json(request: HttpRequest, response: SearchResponse) -> dict:
                 "target_groups": [g.slug for g in item.page.target_group_list],
                 "start_year": item.page.start_year,
                 "label": item.page.facet_label(),
+                "language": item.page.language,
                 "score": round(item.score, 4),
                 "promoted": item.promoted,
+                # How it matched: "words" (highlighted in the snippet), "meaning", or both.
+                "matched_by": sorted(item.matched),
             }
             for item in response.results
         ],
