@@ -15,6 +15,7 @@ import pytest
 from osmem_server import OsmemServer
 
 from kb.models import PracticePage
+from search.embeddings import embed_practices
 from search.engines.base import SearchEngine
 from search.engines.config import wagtail_search_backends
 from search.engines.postgres import PostgresEngine
@@ -74,6 +75,7 @@ def indexed(engine: SearchEngine) -> Callable[..., list[PracticePage]]:
 
     def make_visible(*pages: PracticePage | Iterable[PracticePage]) -> list[PracticePage]:
         flat = [p for item in pages for p in ([item] if isinstance(item, PracticePage) else item)]
+        embed_practices([page.pk for page in flat])  # as the task queue would, after publishing
         engine.index_pages([page.pk for page in flat])
         refresh = getattr(engine, "refresh", None)
         if refresh:

@@ -18,7 +18,7 @@ from search.engines.base import SearchRequest
 from search.engines.postgres import PostgresEngine
 from search.params import parse_params
 from search.query import parse_query
-from search.service import iter_matching_ids
+from search.service import engine_request, iter_matching_ids
 from tests.factories import PracticePageFactory
 from tests.search.engine_servers import SearchServer, configure_engine
 
@@ -183,8 +183,8 @@ def params(query: str):
 def test_iter_matching_ids_asks_the_configured_engine(engine, corpus):
     ids, name, degraded = iter_matching_ids(params("q=older+people&sort=title&page=2"))
     assert (name, degraded) == (engine.name, False)
-    # the page parameter does not matter: every match
-    assert list(ids) == paged_ids(engine, request("older people", sort="title"))
+    # the page parameter does not matter: every match (by words and by meaning)
+    assert list(ids) == paged_ids(engine, engine_request(params("q=older+people&sort=title")))
     ids, _name, _degraded = iter_matching_ids(params("q=zebra"))
     assert list(ids) == []
 
