@@ -8,7 +8,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 
 .DEFAULT_GOAL := help
-.PHONY: help lock setup run worker test-search bench-search bench-export serve demo admin migrate test test-fast test-browser lint format check browser db-stop db-shell clean
+.PHONY: help lock setup run worker test-search eval-search bench-search bench-export serve demo admin migrate test test-fast test-browser lint format check browser db-stop db-shell clean
 
 help: ## List the targets
 	@grep -hE '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F ':.*## ' '{printf "  make %-14s %s\n", $$1, $$2}'
@@ -66,6 +66,9 @@ test: lint check browser ## The whole suite: lint, checks, pytest (unit, engine 
 
 test-search: setup ## The search engine suite on PostgreSQL, Elasticsearch and OpenSearch (osmem-server stand-in; set ELASTICSEARCH_URL / OPENSEARCH_URL for real servers)
 	$(VENV)/bin/pytest tests/search/test_engine_contract.py tests/search/test_elastic_specifics.py $(PYTEST_ARGS)
+
+eval-search: setup ## Relevance: nDCG@10 of the graded queries on every engine, printed with a plain BM25 for reference
+	$(VENV)/bin/pytest tests/search/test_relevance.py -s -q $(PYTEST_ARGS)
 
 N ?= 10000
 BENCH_DB ?= ersi_bench
