@@ -7,6 +7,7 @@ small the chunks.
 
 import socket
 import uuid
+from dataclasses import replace
 
 import pytest
 
@@ -72,18 +73,7 @@ def paged_ids(engine, req, page_size=3):
     """The ids of every page of `search()`, in order."""
     ids, page = [], 1
     while True:
-        hits = engine.search(
-            SearchRequest(
-                query=req.query,
-                filters=req.filters,
-                year_from=req.year_from,
-                year_to=req.year_to,
-                sort=req.sort,
-                page=page,
-                page_size=page_size,
-                with_facets=False,
-            )
-        ).hits
+        hits = engine.search(replace(req, page=page, page_size=page_size, with_facets=False)).hits
         ids += [hit.page_id for hit in hits]
         if len(hits) < page_size:
             return ids
