@@ -8,15 +8,19 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from django.db import connection
 from django.db.models import BooleanField, ExpressionWrapper, Q, QuerySet
 
 from finder.fit import Context, Fit, PracticeFacts, assess
 from kb.exporting import PRECONDITIONS
 from kb.models import PracticePage
 from kb.models.pages import SECTIONS
+from search.engines.postgres import PostgresEngine
 
 # Long texts the finder never shows (a practice card needs the title and summary only).
 UNUSED_TEXTS = (*SECTIONS, *PRECONDITIONS)
+# Practices nearest in meaning to the selected one that join the candidates.
+NEAREST = 10
 
 
 @dataclass(frozen=True)
@@ -29,7 +33,9 @@ class RankedPractice:
 def candidates(context: Context, include: int | None = None) -> QuerySet[PracticePage]:
     """Live practices worth scoring, with everything the card and the explanations show.
 
-    `include` (a practice id) is always a candidate, whatever it shares.
+    `include` (a practice id) is always a candidate, whatever it shares, and so are the
+    practices nearest to it in meaning (search/embeddings.py): the same approach written up in
+    another language, or tagged differently, is worth comparing.
     """
     practices = (
         PracticePage.objects.live()
@@ -43,9 +49,16 @@ def candidates(context: Context, include: int | None = None) -> QuerySet[Practic
             tagged_target_groups__tag__slug__in=context.target_groups
         )
         if include:
-            sharing |= Q(pk=include)
+            sharing |= Q(pk=include) | Q(pk__in=nearest_in_meaning(include))
         practices = practices.filter(pk__in=PracticePage.objects.filter(sharing).values("pk"))
     return practices
+
+
+def nearest_in_meaning(page_id: int) -> list[int]:
+    with connection.cursor() as cursor:
+        return [
+            pk for pk, _similarity in PostgresEngine().nearest_to_page(cursor, page_id, NEAREST)
+        ]
 
 
 def facts(page: PracticePage) -> PracticeFacts:

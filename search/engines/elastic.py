@@ -620,7 +620,7 @@ class ElasticEngine:
         from search.engines.postgres import PostgresEngine
 
         with connection.cursor() as cursor:
-            nearest = PostgresEngine()._nearest_to_page(cursor, page_id, limit * 2)
+            nearest = PostgresEngine().nearest_to_page(cursor, page_id, limit * 2)
         indexed = (
             set(
                 self._ids_matching(

@@ -216,7 +216,7 @@ class PostgresEngine:
             ],
         )
         found = [(page_id, float(similarity)) for page_id, similarity in cursor.fetchall()]
-        return similar_enough(found, embedder.similarity_floor, embedder.similarity_spread)
+        return similar_enough(found, embedder.query_floor, embedder.similarity_spread)
 
     # -- matching --------------------------------------------------------------------------
 
@@ -584,10 +584,10 @@ class PostgresEngine:
                 [page_id, limit * 2],
             )
             related = [(pk, float(score), 1.0) for pk, score in cursor.fetchall()]
-            nearest = self._nearest_to_page(cursor, page_id, limit * 2)
+            nearest = self.nearest_to_page(cursor, page_id, limit * 2)
         return [hit.page_id for hit in fused_hits(related, nearest)][:limit]
 
-    def _nearest_to_page(self, cursor, page_id: int, limit: int) -> list[tuple[int, float]]:
+    def nearest_to_page(self, cursor, page_id: int, limit: int) -> list[tuple[int, float]]:
         from search import embeddings, vectors
 
         embedder = embeddings.get_embedder()
@@ -612,7 +612,7 @@ class PostgresEngine:
             [vectors.literal(row[0]), embedder.name, page_id, vectors.literal(row[0]), limit],
         )
         found = [(pk, float(similarity)) for pk, similarity in cursor.fetchall()]
-        return similar_enough(found, embedder.similarity_floor, embedder.similarity_spread)
+        return similar_enough(found, embedder.passage_floor, embedder.similarity_spread)
 
     # -- indexing --------------------------------------------------------------------------
 
