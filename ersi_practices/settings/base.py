@@ -184,7 +184,13 @@ TASKS = {
 SEARCH_BACKEND = os.environ.get("SEARCH_BACKEND", "database")
 SEARCH_URL = os.environ.get("SEARCH_URL", "http://localhost:9200")
 SEARCH_INDEX_PREFIX = os.environ.get("SEARCH_INDEX_PREFIX", "ersi_")
-WAGTAILSEARCH_BACKENDS = wagtail_search_backends(SEARCH_BACKEND, SEARCH_URL, SEARCH_INDEX_PREFIX)
+# Where Elasticsearch/OpenSearch find the practices nearest in meaning: "engine" (a
+# dense_vector/knn_vector field and kNN queries) or "postgres" (pgvector, as with the default
+# engine; also the fallback when the engine refuses a kNN query).
+SEARCH_VECTORS = os.environ.get("SEARCH_VECTORS", "engine")
+WAGTAILSEARCH_BACKENDS = wagtail_search_backends(
+    SEARCH_BACKEND, SEARCH_URL, SEARCH_INDEX_PREFIX, vectors=SEARCH_VECTORS == "engine"
+)
 # Meaning-based search: the embedding model (a class of search/embeddings.py, or your own with
 # the same methods); "" switches it off. Changing it re-embeds every practice
 # (`manage.py embed_practices`). See docs/embedding-models.md.

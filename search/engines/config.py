@@ -41,6 +41,13 @@ INDEX_SETTINGS: dict[str, Any] = {
 }
 
 
+def index_settings(backend: str, *, vectors: bool) -> dict[str, Any]:
+    if backend == "opensearch" and vectors:
+        knn = {"settings": {"index": {"knn": True}}}
+        return {"settings": {**INDEX_SETTINGS["settings"], **knn["settings"]}}
+    return INDEX_SETTINGS
+
+
 def wagtail_search_backends(
     backend: str,
     url: str,
@@ -48,11 +55,13 @@ def wagtail_search_backends(
     options: dict[str, Any] | None = None,
     *,
     auto_update: bool = True,
+    vectors: bool = False,
 ) -> dict[str, dict[str, Any]]:
     """The "default" Wagtail search backend for SEARCH_BACKEND at `url`.
 
     `options` go to the client constructor; `auto_update=False` stops Wagtail's own signal
-    handlers writing to the index (the engine tests index through the engine API only).
+    handlers writing to the index (the engine tests index through the engine API only);
+    `vectors` readies an OpenSearch index for `knn_vector` fields (`index.knn`).
     """
     if backend == "database":
         return {"default": {"BACKEND": "wagtail.search.backends.database"}}
@@ -65,7 +74,7 @@ def wagtail_search_backends(
             "BACKEND": WAGTAIL_BACKENDS[backend],
             "URLS": [url],
             "INDEX_PREFIX": index_prefix,
-            "INDEX_SETTINGS": INDEX_SETTINGS,
+            "INDEX_SETTINGS": index_settings(backend, vectors=vectors),
             "ATOMIC_REBUILD": True,  # update_index builds a new index, then swaps the alias
             "TIMEOUT": 5,
             "OPTIONS": options or {},

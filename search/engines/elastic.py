@@ -13,6 +13,7 @@ import copy
 import datetime
 import decimal
 import functools
+import logging
 import threading
 import uuid
 from collections.abc import Iterable, Iterator
@@ -46,6 +47,7 @@ from search.engines.base import (
 )
 from search.fusion import fused_hits
 
+logger = logging.getLogger(__name__)
 JSON_NATIVE = (str, int, float, bool, datetime.date, datetime.time, uuid.UUID, decimal.Decimal)
 CHUNK = 500  # pages per bulk request while indexing
 SCAN_PAGE = 10_000  # documents per request listing every indexed id
@@ -79,21 +81,55 @@ NESTED_TEXT = ("themes", "target_groups")
 CLAUSE_NAME, PHRASES_NAME, MEANING_NAME = "clause-", "phrases", "meaning"
 # As on PostgreSQL: the best RERANK_WINDOW word matches are fused with the matches by meaning.
 RERANK_WINDOW = 200
+# The practice's embedding in its document (SEARCH_VECTORS = "engine").
+VECTOR_FIELD = "ersi_embedding"
 # Similarity per shared value (PostgreSQL's weights).
 SIMILAR_BOOSTS = {"theme": 3.0, "target_group": 2.0, "activity": 1.0, "country": 0.5}
 
 
-def nearest_in_meaning(request: SearchRequest) -> list[tuple[int, float]]:
-    """The practices nearest to the query's embedding, from PostgreSQL's vectors (pgvector):
-    osmem-server, the stand-in the tests run on, has no kNN search (see README, Engines)."""
-    if request.embedding is None:
-        return []
+def nearest_in_postgres(request: SearchRequest) -> list[tuple[int, float]]:
+    """The practices nearest to the query's embedding, from PostgreSQL's vectors (pgvector)."""
     from django.db import connection
 
     from search.engines.postgres import Plan, PostgresEngine
 
     with connection.cursor() as cursor:
         return PostgresEngine()._nearest(cursor, request, Plan())
+
+
+def vector_mapping(kind: str, dimension: int) -> dict[str, Any]:
+    """The embedding field: Elasticsearch's `dense_vector` or OpenSearch's `knn_vector`, both
+    with an HNSW graph and cosine similarity."""
+    if kind == "opensearch":
+        return {
+            "type": "knn_vector",
+            "dimension": dimension,
+            "method": {"name": "hnsw", "space_type": "cosinesimil", "engine": "lucene"},
+        }
+    return {"type": "dense_vector", "dims": dimension, "index": True, "similarity": "cosine"}
+
+
+def knn_body(kind: str, vector: list[float], k: int, filters: dict[str, Any]) -> dict[str, Any]:
+    """A kNN search for the k nearest documents within `filters` (a query)."""
+    if kind == "opensearch":
+        knn = {VECTOR_FIELD: {"vector": vector, "k": k, "filter": filters}}
+        return {"size": k, "query": {"knn": knn}, "_source": False}
+    return {
+        "size": k,
+        "knn": {
+            "field": VECTOR_FIELD,
+            "query_vector": vector,
+            "k": k,
+            "num_candidates": max(100, 4 * k),
+            "filter": filters,
+        },
+        "_source": False,
+    }
+
+
+def cosine_of(score: float) -> float:
+    """Both engines score a cosine kNN match (1 + cos) / 2."""
+    return 2 * score - 1
 
 
 def _matched(hit: dict[str, Any]) -> frozenset[str]:
@@ -190,11 +226,47 @@ class ElasticEngine:
         self.mapping = self.backend.mapping_class(PracticePage)
         self._fields = practice_fields(self.backend.mapping_class)
         self._index_ready = False
+        self.vectors_in_engine = getattr(settings, "SEARCH_VECTORS", "postgres") == "engine"
+
+    # -- meaning ---------------------------------------------------------------------------
+
+    def nearest(self, request: SearchRequest) -> list[tuple[int, float]]:
+        """The practices nearest to the query's embedding: by a kNN query to the engine
+        (SEARCH_VECTORS = "engine"), or from PostgreSQL's vectors, also when the engine refuses
+        the kNN query (a server without vector search, such as the osmem-server stand-in)."""
+        if request.embedding is None:
+            return []
+        if not self.vectors_in_engine:
+            return nearest_in_postgres(request)
+        from search.embeddings import get_embedder
+        from search.engines.postgres import SEMANTIC_CANDIDATES
+        from search.fusion import similar_enough
+
+        embedder = get_embedder()
+        if embedder is None:
+            return []
+        filters: dict[str, Any] = {
+            "bool": {"filter": self._base_filters() + self._year_filters(request)}
+        }
+        if request.query.excluded:
+            filters["bool"]["must_not"] = [self._phrase_query(w) for w in request.query.excluded]
+        body = knn_body(self.name, list(request.embedding), SEMANTIC_CANDIDATES, filters)
+        try:
+            hits = self._search(body)["hits"]["hits"]
+        except API_ERRORS as exc:
+            if _status(exc) != 400:
+                raise
+            logger.warning(
+                "%s refused the kNN query (%s); using PostgreSQL's vectors", self.name, exc
+            )
+            return nearest_in_postgres(request)
+        found = [(int(hit["_id"]), cosine_of(float(hit["_score"]))) for hit in hits]
+        return similar_enough(found, embedder.query_floor, embedder.similarity_spread)
 
     # -- searching -------------------------------------------------------------------------
 
     def search(self, request: SearchRequest) -> EngineResult:
-        semantic = nearest_in_meaning(request)
+        semantic = self.nearest(request)
         if self._ranked(request, semantic):
             return self._ranked_search(request, semantic)
         f = self._fields
@@ -382,7 +454,7 @@ class ElasticEngine:
         Not search_after: osmem-server (the test stand-in) does not take back the `_score` it
         sends, and would repeat the same page of a relevance sort forever.
         """
-        semantic = nearest_in_meaning(request)
+        semantic = self.nearest(request)
         skip: list[int] = []
         if self._ranked(request, semantic):
             head, _response = self._fused_head(request, semantic)
@@ -739,8 +811,12 @@ class ElasticEngine:
         return sorted(models, key=lambda m: m is PracticePage)
 
     def _put_mappings(self, index_name: str) -> None:
+        from search.embeddings import dimension
+
         for model in self._models_in_index():
             mapping = _with_explicit_analyzers(self.backend.mapping_class(model).get_mapping())
+            if model is PracticePage and self.vectors_in_engine and dimension():
+                mapping["properties"][VECTOR_FIELD] = vector_mapping(self.name, dimension())
             self.es.indices.put_mapping(index=index_name, body=mapping)
 
     def _point_alias_at(self, index_name: str) -> None:
@@ -761,15 +837,34 @@ class ElasticEngine:
 
     def _index_actions(self, index_name: str, model: type, objects: Iterable[Any]) -> list[dict]:
         mapping = self.backend.mapping_class(model)
-        return [
-            {
-                "_op_type": "index",
-                "_index": index_name,
-                "_id": mapping.get_document_id(obj),
-                "_source": _plain_values(mapping.get_document(obj)),
-            }
-            for obj in objects
-        ]
+        objects = list(objects)
+        vectors = self._vectors(objects) if model is PracticePage else {}
+        actions = []
+        for obj in objects:
+            source = _plain_values(mapping.get_document(obj))
+            if obj.pk in vectors:
+                source[VECTOR_FIELD] = vectors[obj.pk]
+            actions.append(
+                {"_op_type": "index", "_index": index_name, "_id": mapping.get_document_id(obj),
+                 "_source": source}
+            )  # fmt: skip
+        return actions
+
+    def _vectors(self, pages: list[Any]) -> dict[int, list[float]]:
+        """The current embeddings of these practices, when vectors live in the engine."""
+        if not self.vectors_in_engine:
+            return {}
+        from search.embeddings import get_embedder
+        from search.models import PracticeEmbedding
+
+        embedder = get_embedder()
+        if embedder is None:
+            return {}
+        return dict(
+            PracticeEmbedding.objects.filter(
+                page_id__in=[p.pk for p in pages], model=embedder.name
+            ).values_list("page_id", "vector")
+        )
 
     def _delete_actions(self, index_name: str, page_ids: Iterable[int]) -> list[dict]:
         return [

@@ -62,15 +62,23 @@ def osmem_server_for(kind: str, osmem_url: str) -> SearchServer:
     return SearchServer(url=osmem_url, options=options)
 
 
-def configure_engine(settings, kind: str, server: SearchServer, prefix: str) -> ElasticEngine:
+def configure_engine(
+    settings, kind: str, server: SearchServer, prefix: str, vectors: str | None = None
+) -> ElasticEngine:
     """Point the settings (pytest-django's `settings` fixture) at `server` under a private index
-    prefix, and return the engine they now describe."""
+    prefix, and return the engine they now describe.
+
+    Vectors live in the engine on real servers; osmem has no kNN search (and refuses
+    `dense_vector` fields), so there the nearest practices come from PostgreSQL, unless a test
+    asks for `vectors="engine"`."""
+    vectors = vectors or ("engine" if server.real else "postgres")
     settings.SEARCH_BACKEND = kind
     settings.SEARCH_URL = server.url
     settings.SEARCH_INDEX_PREFIX = prefix
+    settings.SEARCH_VECTORS = vectors
     # auto_update=False: only the engine API writes to the index, as on PostgreSQL.
     settings.WAGTAILSEARCH_BACKENDS = wagtail_search_backends(
-        kind, server.url, prefix, server.options, auto_update=False
+        kind, server.url, prefix, server.options, auto_update=False, vectors=vectors == "engine"
     )
     return ElasticEngine()
 

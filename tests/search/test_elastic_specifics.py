@@ -346,3 +346,74 @@ def test_production_settings_never_use_the_shim():
         config = wagtail_search_backends(kind, "http://search:9200", "ersi_")["default"]
         assert config["OPTIONS"] == {}
         assert config["AUTO_UPDATE"] is True
+
+
+# -- vectors in the engine (SEARCH_VECTORS = "engine") ---------------------------------------
+
+
+@pytest.fixture
+def opensearch_with_vectors(settings, db, request) -> Iterator[ElasticEngine]:
+    """OpenSearch (osmem) with the embeddings in its documents, as on a real server."""
+    from tests.search.conftest import search_server
+    from tests.search.engine_servers import drop_indices
+
+    prefix = f"test_{uuid.uuid4().hex[:10]}_"
+    engine = configure_engine(
+        settings, "opensearch", search_server(request, "opensearch"), prefix, vectors="engine"
+    )
+    engine.ensure_index()
+    yield engine
+    drop_indices(engine, prefix)
+
+
+def test_documents_carry_the_embedding_and_the_knn_query_falls_back(
+    opensearch_with_vectors, partner, caplog
+):
+    from search.embeddings import embed_practices, embed_query
+    from search.engines.elastic import VECTOR_FIELD
+
+    engine = opensearch_with_vectors
+    housing = practice(partner, title="Housing First for rough sleepers",
+                       summary="Flats first, then support, for people sleeping rough.")  # fmt: skip
+    embed_practices([housing.pk])
+    engine.index_pages([housing.pk])
+    engine.refresh()
+    mapping = engine.es.indices.get_mapping(index=engine.alias.name)
+    [properties] = [m["mappings"]["properties"] for m in mapping.values()]
+    assert properties[VECTOR_FIELD]["type"] == "knn_vector"
+    assert properties[VECTOR_FIELD]["dimension"] == 384
+    document = engine.es.get(index=engine.alias.name, id=engine._document_id(housing.pk))
+    assert len(document["_source"][VECTOR_FIELD]) == 384
+
+    sent = []
+    search = engine.es.search
+
+    def recording(*args, **kwargs):
+        sent.append(kwargs.get("body"))
+        return search(*args, **kwargs)
+
+    engine.es.search = recording
+    text = "roofless people given an apartment without preconditions"
+    query = parse_query(text)
+    result = engine.search(SearchRequest(query=query, embedding=embed_query(text)))
+    knn = next(
+        body["query"]["knn"][VECTOR_FIELD] for body in sent if "knn" in body.get("query", {})
+    )
+    assert len(knn["vector"]) == 384 and knn["k"] > 0
+    assert knn["filter"]["bool"]["filter"] == engine._base_filters()  # live practices only
+    # osmem refuses kNN queries: the nearest practices come from PostgreSQL's vectors instead
+    assert "refused the kNN query" in caplog.text
+    assert [hit.page_id for hit in result.hits] == [housing.pk]
+
+
+def test_the_elasticsearch_knn_request_and_mapping():
+    from search.engines.elastic import VECTOR_FIELD, knn_body, vector_mapping
+
+    body = knn_body("elasticsearch", [0.1, 0.2], 40, {"term": {"x": 1}})
+    assert body["knn"] == {
+        "field": VECTOR_FIELD, "query_vector": [0.1, 0.2], "k": 40, "num_candidates": 160,
+        "filter": {"term": {"x": 1}},
+    }  # fmt: skip
+    assert vector_mapping("elasticsearch", 384) == {
+        "type": "dense_vector", "dims": 384, "index": True, "similarity": "cosine",
+    }  # fmt: skip
