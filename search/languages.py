@@ -70,6 +70,17 @@ def stem_words(text: str, algorithm: str) -> str:
     return " ".join(stemmer.stemWord(word.lower()) for word in WORD.findall(text))
 
 
+def stems(text: str, language: str | None) -> str:
+    """The text as the stems of its words in `language`, all in Python: what Elasticsearch and
+    OpenSearch index and query in their `ersi_stems` field, so that they analyse each practice
+    in its own language as PostgreSQL does. Languages without a stemmer keep their words."""
+    analysis = analysis_for(language)
+    algorithm = analysis.stemmer or (None if analysis.prefix else analysis.config)
+    if algorithm is None:
+        return " ".join(word.lower() for word in WORD.findall(text))
+    return stem_words(text, algorithm)
+
+
 def analysed_text(text: str, analysis: Analysis) -> str:
     """What is given to to_tsvector(analysis.config, ...) for a document's text."""
     return stem_words(text, analysis.stemmer) if analysis.stemmer else text

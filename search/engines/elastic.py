@@ -46,6 +46,7 @@ from search.engines.base import (
     SearchRequest,
 )
 from search.fusion import fused_hits
+from search.languages import stems
 
 logger = logging.getLogger(__name__)
 JSON_NATIVE = (str, int, float, bool, datetime.date, datetime.time, uuid.UUID, decimal.Decimal)
@@ -83,6 +84,9 @@ CLAUSE_NAME, PHRASES_NAME, MEANING_NAME = "clause-", "phrases", "meaning"
 RERANK_WINDOW = 200
 # The practice's embedding in its document (SEARCH_VECTORS = "engine").
 VECTOR_FIELD = "ersi_embedding"
+# The practice's title, summary and sections as stems of its own language (search/languages.py),
+# split on spaces: each practice analysed in its language, whatever the index's analyzer.
+STEMS_FIELD = "ersi_stems"
 # Similarity per shared value (PostgreSQL's weights).
 SIMILAR_BOOSTS = {"theme": 3.0, "target_group": 2.0, "activity": 1.0, "country": 0.5}
 
@@ -491,7 +495,9 @@ class ElasticEngine:
         query = request.query
         bool_query: dict[str, Any] = {"filter": self._base_filters() + self._year_filters(request)}
         if query.excluded:
-            bool_query["must_not"] = [self._phrase_query(word) for word in query.excluded]
+            bool_query["must_not"] = [
+                self._phrase_query(word, query.languages) for word in query.excluded
+            ]
         if query.is_empty and not semantic:
             bool_query["must"] = [{"match_all": {}}]
             return {"bool": bool_query}
@@ -520,15 +526,25 @@ class ElasticEngine:
 
     def _word_queries(self, request: SearchRequest) -> list[dict[str, Any]]:
         return [
-            {"bool": {**self._clause_query(c)["bool"], "_name": f"{CLAUSE_NAME}{i}"}}
+            {
+                "bool": {
+                    **self._clause_query(c, request.query.languages)["bool"],
+                    "_name": f"{CLAUSE_NAME}{i}",
+                }
+            }
             for i, c in enumerate(request.query.clauses)
         ]
 
-    def _phrase_query(self, phrase: str) -> dict[str, Any]:
+    def _phrase_query(self, phrase: str, languages: tuple[str, ...] = ()) -> dict[str, Any]:
         f = self._fields
         fields = [f"{column}^{boost}" for column, boost in f.weighted_text]
         should: list[dict[str, Any]] = [
             {"multi_match": {"query": phrase, "type": "phrase", "fields": fields}}
+        ]
+        should += [
+            {"match_phrase": {STEMS_FIELD: stemmed}}
+            for stemmed in dict.fromkeys(stems(phrase, lang) for lang in languages)
+            if stemmed
         ]
         for path, column in f.nested_text:
             should.append(
@@ -542,8 +558,9 @@ class ElasticEngine:
             )
         return {"bool": {"should": should, "minimum_should_match": 1}}
 
-    def _clause_query(self, clause: Clause) -> dict[str, Any]:
-        """Any of the clause's alternatives, in any text field (themes and groups are nested)."""
+    def _clause_query(self, clause: Clause, languages: tuple[str, ...] = ()) -> dict[str, Any]:
+        """Any of the clause's alternatives, in any text field (themes and groups are nested),
+        or as stems in any of the query's languages (STEMS_FIELD)."""
         f = self._fields
         fields = [f"{column}^{boost}" for column, boost in f.weighted_text]
         fuzzy = {"fuzziness": "AUTO", "prefix_length": 1}
@@ -567,6 +584,9 @@ class ElasticEngine:
                     else {"match": {column: {"query": alternative, **fuzzy}}}
                 )
                 should.append({"nested": {"path": path, "query": match, "score_mode": "max"}})
+            for stemmed in dict.fromkeys(stems(alternative, lang) for lang in languages):
+                if stemmed:
+                    should.append({"match_phrase": {STEMS_FIELD: stemmed}})
         return {"bool": {"should": should, "minimum_should_match": 1}}
 
     def _base_filters(self) -> list[dict[str, Any]]:
@@ -815,6 +835,8 @@ class ElasticEngine:
 
         for model in self._models_in_index():
             mapping = _with_explicit_analyzers(self.backend.mapping_class(model).get_mapping())
+            if model is PracticePage:
+                mapping["properties"][STEMS_FIELD] = {"type": "text", "analyzer": "whitespace"}
             if model is PracticePage and self.vectors_in_engine and dimension():
                 mapping["properties"][VECTOR_FIELD] = vector_mapping(self.name, dimension())
             self.es.indices.put_mapping(index=index_name, body=mapping)
@@ -842,6 +864,9 @@ class ElasticEngine:
         actions = []
         for obj in objects:
             source = _plain_values(mapping.get_document(obj))
+            if model is PracticePage:
+                text = "\n".join([obj.title, obj.summary, obj.plain_text()])
+                source[STEMS_FIELD] = stems(text, obj.language)
             if obj.pk in vectors:
                 source[VECTOR_FIELD] = vectors[obj.pk]
             actions.append(
