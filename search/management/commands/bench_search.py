@@ -103,6 +103,7 @@ class Command(BaseCommand):
                  "3 practice pages render 200)"))  # fmt: skip
 
         self.index(lines, practices, skip=options["skip_index"])
+        self.embed(lines)
         bench.analyze()
 
         engine = get_engine()
@@ -145,6 +146,21 @@ class Command(BaseCommand):
                 count, seconds = bench.time_rebuild(engine, bar.update)
             self.say(lines, f"- Indexing ({engine.name} rebuild): {count:,} documents in "
                             f"{seconds:.1f} s = **{count / seconds:,.0f} documents/s**")  # fmt: skip
+
+    def embed(self, lines: list[str]) -> None:
+        missing = bench.bench_practices().live().count()
+        with tqdm(total=missing, unit="practice", desc="embeddings") as bar:
+            figures = bench.embed_corpus(bar.update)
+        if not figures:
+            self.say(lines, "- Embeddings: none needed (all present, or no model)")
+            return
+        if "model_rate" in figures:
+            self.say(lines, f"- Embeddings by the model: {figures['model_count']:,.0f} practices "
+                            f"at **{figures['model_rate']:.1f} practices/s**")  # fmt: skip
+        if "synthetic_count" in figures:
+            self.say(lines, f"- Synthetic embeddings (the model's vector of the source summary "
+                            f"plus noise, see docs/benchmarks.md): {figures['synthetic_count']:,.0f} "
+                            f"in {figures['synthetic_s']:.1f} s")  # fmt: skip
 
     def constancy(self, lines: list[str], client: Client) -> None:
         self.say(lines, "SQL statements per API request, same shape, small vs large:")
