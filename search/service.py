@@ -294,7 +294,7 @@ def run_search(params: SearchParams, vocabulary: dict[str, dict[str, str]]) -> S
             str(_("Your search has only very common words or symbols, so it cannot narrow the "
                   "practices down: showing them all. Try a more specific word."))
         )  # fmt: skip
-    elif not parsed.is_empty and request.embedding is None and meaning_unavailable():
+    elif not parsed.is_empty and meaning_unavailable():
         notices.append(
             str(_("Matching by meaning is unavailable at the moment: these results match your "
                   "words only."))
