@@ -27,6 +27,7 @@ MAX_WORDS = 32
 TOKEN = re.compile(r'(-?)"([^"]*)"?|(-?)([^\s"]+)')
 # Known words at least this similar (pg_trgm) are candidates for a correction; the one fewest
 # edits away wins (at most MAX_EDITS, one for words of up to 7 letters), then the most frequent.
+# A typo seldom changes the first letter: "apartment" is not corrected into "department".
 CANDIDATE_SIMILARITY = 0.25
 CANDIDATES = 20
 MAX_EDITS = 2
@@ -179,7 +180,8 @@ def _corrections(words: list[str], stems: dict[str, str]) -> dict[str, str]:
             scored = [
                 (edits, -frequency, known_word)
                 for known_word, frequency in cursor.fetchall()
-                if (edits := edit_distance(word, known_word)) <= allowed
+                if known_word[0] == word[0]
+                and (edits := edit_distance(word, known_word)) <= allowed
             ]
             if scored:
                 corrections[word] = min(scored)[2]
