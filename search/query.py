@@ -28,7 +28,7 @@ TOKEN = re.compile(r'(-?)"([^"]*)"?|(-?)([^\s"]+)')
 # Known words at least this similar (pg_trgm) are candidates for a correction; the one fewest
 # edits away wins (at most MAX_EDITS, one for words of up to 7 letters), then the most frequent.
 # A typo seldom changes the first letter: "apartment" is not corrected into "department".
-CANDIDATE_SIMILARITY = 0.25
+CANDIDATE_SIMILARITY = 0.2
 CANDIDATES = 20
 MAX_EDITS = 2
 # Of a query of n optional clauses, at least minimum_match(n) must match (the rest rank).
@@ -166,6 +166,12 @@ def _corrections(words: list[str], stems: dict[str, str]) -> dict[str, str]:
             [[stems[w] for w in candidates]],
         )
         known_stems = {row[0] for row in cursor.fetchall()}
+        # The `%` operator (served by the trigram index) uses this threshold; pg_trgm's default,
+        # 0.3, misses a swapped pair of letters in a short word ("budegt" / "budget": 0.27).
+        cursor.execute(
+            "SELECT set_config('pg_trgm.similarity_threshold', %s, false)",
+            [str(CANDIDATE_SIMILARITY)],
+        )
         corrections = {}
         for word in candidates:
             if word in known or stems[word] in known_stems:

@@ -13,7 +13,7 @@ import math
 import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from django.db import connection, transaction
 from django.utils import timezone
@@ -105,6 +105,17 @@ def tsquery_parts(alternative: str, languages: tuple[str, ...]) -> list[tuple[st
             parts.append((f"phraseto_tsquery('{analysis.config}', %s)", alternative))
         parts.append(("phraseto_tsquery('simple', %s)", alternative))
     return list(dict.fromkeys(parts))
+
+
+PHRASE_OPERATOR = re.compile(r"<(?:\d+|-)>")
+
+
+def loose(tsquery: str) -> str:
+    """A tsquery with its phrase operators as AND: the GIN index answers it without reading
+    any vector (a phrase needs the positions, i.e. every candidate's vector). Synonym phrases
+    ("older people") then match their words anywhere, and the re-ranking (ts_rank with the
+    phrases) puts the practices where they stand together first; quoted phrases stay exact."""
+    return PHRASE_OPERATOR.sub("&", tsquery)
 
 
 def _quoted(word: str) -> str:
@@ -259,7 +270,8 @@ class PostgresEngine:
             return cte, [], f"{TABLE} r CROSS JOIN m", where, params
         branches, branch_params = [], []
         total = sum(w for _t, w in plan.clauses) * (1 + HEAD_WEIGHT) or 1.0
-        for tsquery, weight in plan.clauses:
+        for strict, weight in plan.clauses:
+            tsquery = loose(strict)
             branches.append(
                 f"SELECT page_id, 1 AS hit, %s::float8 AS w FROM {TABLE} WHERE vector @@ %s::tsquery"
             )
@@ -294,11 +306,14 @@ class PostgresEngine:
             if request.query.is_empty and not request.query.excluded:
                 plan = Plan()
             with_text = plan.has_words or bool(plan.semantic)
-            if request.with_facets:
+            head = None
+            if request.with_facets and self._ranked(request, plan):
+                total, facets, head = self._counts(cursor, request, plan, with_head=True)
+            elif request.with_facets:
                 total, facets = self._counts(cursor, request, plan)
             else:
                 total, facets = self._count(cursor, request, plan), {}
-            hits = self._page(cursor, request, plan) if total else []
+            hits = self._page(cursor, request, plan, head) if total else []
             if hits and plan.has_words:
                 self._add_snippets(cursor, hits, plan)
         if not plan.has_words:
@@ -372,7 +387,7 @@ class PostgresEngine:
             params.append(list(values))
         return conditions, params
 
-    def _page(self, cursor, request: SearchRequest, plan: Plan) -> list[Hit]:
+    def _page(self, cursor, request: SearchRequest, plan: Plan, head=None) -> list[Hit]:
         if not self._ranked(request, plan):
             cte, cte_params, source, where, params = self._source(request, plan)
             conditions, filter_params = self._filter_sql(request.filters, "r")
@@ -386,7 +401,8 @@ class PostgresEngine:
                 [*cte_params, *params, *filter_params, request.page_size, request.offset],
             )
             return [_hit(pk, 0.0, score, similarity) for pk, score, similarity in cursor.fetchall()]
-        head = self._fused_head(cursor, request, plan)
+        if head is None:
+            head = self._fused_head(cursor, request, plan)
         end = request.offset + request.page_size
         hits = head[request.offset : end]
         if end > len(head):
@@ -400,34 +416,40 @@ class PostgresEngine:
         """The best RERANK_WINDOW word matches (re-ranked) and the matches by meaning, in one
         list by reciprocal rank fusion (search/fusion.py)."""
         cte, cte_params, source, where, params = self._source(request, plan)
+        head_sql, head_params = self._head_sql(request, plan, source, where, params)
+        cursor.execute(f"WITH {cte} {head_sql}", [*cte_params, *head_params])
+        return self._fuse(cursor.fetchall())
+
+    def _head_sql(self, request, plan, source, where, params) -> tuple[str, list]:
+        """The rows the fused head is made of: (page id, re-ranked word score or NULL,
+        coverage, similarity, published), for a statement that defines `m`."""
         conditions, filter_params = self._filter_sql(request.filters, "r")
-        any_words = plan.any_words or None
-        cursor.execute(
-            f"""
-            WITH {cte},
-            top AS (
+        sql = f"""
+            SELECT t.page_id,
+                   t.score + %s * coalesce(ts_rank(%s::float4[], r.vector, %s::tsquery, 1|32), 0)
+                       AS score,
+                   t.coverage, t.similarity, t.published_at
+            FROM (
                 SELECT r.page_id, m.score * r.boost AS score, m.score AS coverage, m.similarity,
                        r.published_at
                 FROM {source}
                 WHERE m.score IS NOT NULL AND {" AND ".join(where + conditions)}
                 ORDER BY m.score * r.boost DESC, r.published_at DESC NULLS LAST, r.page_id DESC
                 LIMIT %s
-            )
-            SELECT t.page_id,
-                   t.score + %s * coalesce(ts_rank(%s::float4[], r.vector, %s::tsquery, 1|32), 0),
-                   t.coverage, t.similarity, t.published_at
-            FROM top t JOIN {TABLE} r USING (page_id)
+            ) t JOIN {TABLE} r USING (page_id)
             UNION ALL
             SELECT r.page_id, NULL, NULL, m.similarity, r.published_at FROM {source}
             WHERE m.score IS NULL AND {" AND ".join(where + conditions)}
-            """,
-            [
-                *cte_params, *params, *filter_params, RERANK_WINDOW,
-                RERANK_WEIGHT, RANK_WEIGHTS, any_words,
-                *params, *filter_params,
-            ],
-        )  # fmt: skip
-        rows = cursor.fetchall()
+            """
+        head_params = [
+            RERANK_WEIGHT, RANK_WEIGHTS, plan.any_words or None,
+            *params, *filter_params, RERANK_WINDOW,
+            *params, *filter_params,
+        ]  # fmt: skip
+        return sql, head_params
+
+    @staticmethod
+    def _fuse(rows) -> list[Hit]:
         newest = {pk: published for pk, _s, _c, _m, published in rows}
 
         def recency(pk: int) -> tuple:
@@ -471,8 +493,10 @@ class PostgresEngine:
         )
         return cursor.fetchone()[0]
 
-    def _counts(self, cursor, request: SearchRequest, plan: Plan):
-        """The total and every facet's counts in one pass over the matching rows.
+    def _counts(self, cursor, request: SearchRequest, plan: Plan, *, with_head: bool = False):
+        """The total and every facet's counts in one pass over the matching rows; with
+        `with_head`, in the same statement (the matches computed once), the rows of the fused
+        head (see _fused_head).
 
         GROUP BY GROUPING SETS ((themes), (target_groups), ..., ()): each facet's set counts
         with the other facets' filters (count(*) FILTER (WHERE ...)), the empty set with all
@@ -494,8 +518,14 @@ class PostgresEngine:
         )
         arrays = ", ".join(ARRAY_FACETS[n] for n in FACETS if n in ARRAY_FACETS)
         scalars = ", ".join(SCALAR_FACETS[n] for n in FACETS if n in SCALAR_FACETS)
-        cursor.execute(
-            f"""
+        counts_sql = f"""
+            SELECT gs, v, sum(CASE {own_count} END)::int AS n
+            FROM g, unnest(coalesce({arrays}, ARRAY[coalesce({scalars})])) v
+            WHERE gs <> {everything} AND v <> '' GROUP BY gs, v
+            UNION ALL
+            SELECT gs, NULL, n{width} FROM g WHERE gs = {everything}
+            """
+        statement = f"""
             WITH {cte},
             g AS (
                 SELECT {", ".join(COLUMNS)}, GROUPING({", ".join(COLUMNS)}) AS gs,
@@ -503,22 +533,33 @@ class PostgresEngine:
                 FROM {source} WHERE {" AND ".join(base_where)}
                 GROUP BY GROUPING SETS ({", ".join(f"({c})" for c in COLUMNS)}, ())
             )
-            SELECT gs, v, sum(CASE {own_count} END)::int
-            FROM g, unnest(coalesce({arrays}, ARRAY[coalesce({scalars})])) v
-            WHERE gs <> {everything} AND v <> '' GROUP BY gs, v
-            UNION ALL
-            SELECT gs, NULL, n{width} FROM g WHERE gs = {everything}
-            """,
-            [*cte_params, *params, *base_params],
-        )
+            """
+        statement_params = [*cte_params, *params, *base_params]
+        head_rows = None
+        if with_head:
+            head_sql, head_params = self._head_sql(request, plan, source, base_where, base_params)
+            statement += f"""
+                , counts AS ({counts_sql}), head AS ({head_sql})
+                SELECT (SELECT coalesce(json_agg(json_build_array(gs, v, n)), '[]') FROM counts),
+                       (SELECT coalesce(json_agg(json_build_array(
+                            page_id, score, coverage, similarity, published_at)), '[]') FROM head)
+                """
+            cursor.execute(statement, [*statement_params, *head_params])
+            count_rows, head_json = cursor.fetchone()
+            head_rows = [(pk, sc, cov, sim, _timestamp(p)) for pk, sc, cov, sim, p in head_json]
+        else:
+            cursor.execute(statement + counts_sql, statement_params)
+            count_rows = cursor.fetchall()
         facets: dict[str, dict[str, int]] = {name: {} for name in FACETS}
         total = 0
-        for gs, value, count in cursor.fetchall():
+        for gs, value, count in count_rows:
             if gs == everything:
                 total = count
             elif count:
                 own = next(i for i in range(width) if not gs & (1 << (width - 1 - i)))
                 facets[FACETS[own]][value] = count
+        if with_head:
+            return total, facets, self._fuse(head_rows)
         return total, facets
 
     def _add_snippets(self, cursor, hits: list[Hit], plan: Plan) -> None:
@@ -685,6 +726,11 @@ class PostgresEngine:
 
     def indexed_ids(self) -> set[int]:
         return set(SearchRecord.objects.values_list("page_id", flat=True))
+
+
+def _timestamp(value: str | None) -> datetime | None:
+    """A timestamp from json_build_array (ISO 8601 text)."""
+    return datetime.fromisoformat(value) if value else None
 
 
 def _hit(page_id: int, score: float, lexical: float | None, similarity: float | None) -> Hit:
