@@ -297,12 +297,7 @@ class ElasticEngine:
             )
             for hit in response["hits"]["hits"]
         ]
-        return EngineResult(
-            total=response["hits"]["total"]["value"],
-            hits=hits,
-            facets=self._facets(request, response),
-            semantic=bool(semantic),
-        )
+        return self._result(request, response, hits, semantic)
 
     def _ranked_search(self, request: SearchRequest, semantic: list[tuple[int, float]]):
         """Sorted by relevance with words or meaning: the best RERANK_WINDOW matches by words
@@ -316,6 +311,9 @@ class ElasticEngine:
                 request, [h.page_id for h in head], start - len(head), end - start
             )
         self._add_snippets(request, hits)
+        return self._result(request, response, hits, semantic)
+
+    def _result(self, request: SearchRequest, response: dict, hits: list[Hit], semantic: list):
         return EngineResult(
             total=response["hits"]["total"]["value"],
             hits=hits,
