@@ -98,7 +98,7 @@ def nearest_in_postgres(request: SearchRequest) -> list[tuple[int, float]]:
     from search.engines.postgres import Plan, PostgresEngine
 
     with connection.cursor() as cursor:
-        return PostgresEngine()._nearest(cursor, request, Plan())
+        return PostgresEngine().nearest(cursor, request, Plan())
 
 
 def vector_mapping(kind: str, dimension: int) -> dict[str, Any]:

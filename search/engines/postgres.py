@@ -164,7 +164,7 @@ class PostgresEngine:
             plan.clauses = list(zip([t for _i, t in clause_texts], weights, strict=True))
         plan.minimum_match = min(plan.minimum_match, len(plan.clauses)) or 1
         if request.embedding is not None:
-            plan.semantic = self._nearest(cursor, request, plan)
+            plan.semantic = self.nearest(cursor, request, plan)
         return plan
 
     @staticmethod
@@ -196,7 +196,7 @@ class PostgresEngine:
             weights.append(idf(frequency))
         return weights
 
-    def _nearest(self, cursor, request: SearchRequest, plan: Plan) -> list[tuple[int, float]]:
+    def nearest(self, cursor, request: SearchRequest, plan: Plan) -> list[tuple[int, float]]:
         """Up to SEMANTIC_CANDIDATES practices nearest in meaning, within the years and without
         the excluded words (and with the quoted phrases); not yet the facet filters, so that
         facet counts can count them."""
@@ -303,8 +303,6 @@ class PostgresEngine:
     def search(self, request: SearchRequest) -> EngineResult:
         with connection.cursor() as cursor:
             plan = self.plan(cursor, request)
-            if request.query.is_empty and not request.query.excluded:
-                plan = Plan()
             with_text = plan.has_words or bool(plan.semantic)
             head = None
             if request.with_facets and self._ranked(request, plan):
@@ -334,8 +332,6 @@ class PostgresEngine:
         server-side cursor, PostgreSQL sending `chunk_size` rows per fetch."""
         with connection.cursor() as cursor:
             plan = self.plan(cursor, request)
-            if request.query.is_empty and not request.query.excluded:
-                plan = Plan()
             head = self._fused_head(cursor, request, plan) if self._ranked(request, plan) else None
         cte, cte_params, source, where, params = self._source(request, plan)
         conditions, filter_params = self._filter_sql(request.filters, "r")
