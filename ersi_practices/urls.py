@@ -7,6 +7,7 @@ from wagtail import urls as wagtail_urls
 from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.documents import urls as wagtaildocs_urls
 
+from multilingual import urls as multilingual_urls
 from search import views as search_views
 
 urlpatterns = [
@@ -14,6 +15,7 @@ urlpatterns = [
     path("admin/", include(wagtailadmin_urls)),
     path("documents/", include(wagtaildocs_urls)),
     path("i18n/", include("django.conf.urls.i18n")),
+    path("", include(multilingual_urls)),
     path("api/search/", search_views.search_api, name="search_api"),
     path("api/search/suggest/", search_views.suggest_api, name="search_suggest"),
     # Open data: the read-only API, exports, feeds, sitemap.xml and robots.txt (not translated).
@@ -27,6 +29,7 @@ if settings.DEBUG:
 
 # English lives at the root; other languages get a prefix (/pl/, /es/ ...) once translated.
 urlpatterns += i18n_patterns(
+    *multilingual_urls.localised_urlpatterns,
     path("search/", search_views.search_page, name="search"),
     path("finder/", include("finder.urls")),
     path("map/", include("maps.urls")),

@@ -14,9 +14,10 @@ from kb.models import (
     PracticePage,
     Theme,
 )
+from multilingual.routing import ReadableInEveryLanguage
 
 
-class HomePage(Page):
+class HomePage(ReadableInEveryLanguage, Page):
     lead = models.CharField(
         _("lead"),
         max_length=300,

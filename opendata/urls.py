@@ -3,15 +3,16 @@
 
 from django.urls import path, re_path
 
-from wagtail.contrib.sitemaps import Sitemap
 from wagtail.contrib.sitemaps import views as sitemap_views
 
+from multilingual.sitemap import MultilingualSitemap
 from opendata import exports, views
 from opendata.api import api_router
 from opendata.feeds import PracticesFeed, ThemeFeed
 
-# One section: Wagtail's live, public pages; Django splits it into files of 50,000 URLs.
-SITEMAPS = {"pages": Sitemap}
+# One section: the live, public pages of every locale, with their alternates in every language;
+# Django splits it into files of 50,000 URLs.
+SITEMAPS = {"pages": MultilingualSitemap}
 
 urlpatterns = [
     path("api/v2/", api_router.urls),

@@ -13,10 +13,12 @@ from wagtail.fields import RichTextField
 from wagtail.models import Orderable, Page
 from wagtail.search import index
 
+from multilingual.routing import ReadableInEveryLanguage
+
 from .pages import TEXT_FEATURES, PracticePage
 
 
-class CollectionIndexPage(Page):
+class CollectionIndexPage(ReadableInEveryLanguage, Page):
     intro = RichTextField(_("introduction"), blank=True, features=TEXT_FEATURES)
 
     content_panels = [*Page.content_panels, FieldPanel("intro")]
@@ -36,7 +38,7 @@ class CollectionIndexPage(Page):
         return context
 
 
-class CollectionPage(Page):
+class CollectionPage(ReadableInEveryLanguage, Page):
     intro = RichTextField(
         _("introduction"),
         features=TEXT_FEATURES,

@@ -31,6 +31,7 @@ from wagtail.search import index
 
 from kb.languages import CONTENT_LANGUAGES
 from kb.text import html_to_plain
+from multilingual.routing import ReadableInEveryLanguage
 
 from .taxonomy import TaggedPractice
 from .transfer import TransferData
@@ -44,7 +45,7 @@ SECTIONS = (
 )  # fmt: skip
 
 
-class PartnerIndexPage(Page):
+class PartnerIndexPage(ReadableInEveryLanguage, Page):
     intro = RichTextField(_("introduction"), blank=True, features=TEXT_FEATURES)
 
     content_panels = [*Page.content_panels, FieldPanel("intro")]
@@ -80,7 +81,7 @@ def live_practice_count() -> Coalesce:
     return Coalesce(Subquery(practices), 0)
 
 
-class PartnerPage(Page):
+class PartnerPage(ReadableInEveryLanguage, Page):
     partner_number = models.PositiveSmallIntegerField(
         _("partner number"), null=True, blank=True, help_text=_("Number in the ERSI partnership.")
     )
@@ -185,7 +186,7 @@ class PracticePageQuerySet(PageQuerySet):
         )
 
 
-class PracticePage(TransferData, Page):
+class PracticePage(TransferData, ReadableInEveryLanguage, Page):
     summary = models.TextField(
         _("summary"),
         max_length=600,

@@ -1,0 +1,77 @@
+"""The language switcher and the hreflang alternates of a page (templates/base.html)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django import template
+from django.urls import reverse, translate_url
+from django.utils.http import urlencode
+
+from wagtail.models import Page
+
+from multilingual.languages import active_language, local_name, site_languages
+from multilingual.routing import url_in_language
+
+register = template.Library()
+
+
+@dataclass(frozen=True)
+class LanguageLink:
+    code: str
+    name: str  # in the language itself
+    url: str  # the same page in that language
+    switch_url: str  # through the switcher, which remembers the choice
+    current: bool
+
+
+def live_translations(page: Page) -> dict[str, Page]:
+    """The page and its live translations, by language code (one query)."""
+    pages = page.get_translations(inclusive=True).live().select_related("locale")
+    return {translated.locale.language_code: translated for translated in pages}
+
+
+def _page_urls(request, page: Page) -> dict[str, str]:
+    translations = live_translations(page)
+    query = request.GET.urlencode()
+    urls = {}
+    for code in site_languages():
+        url = url_in_language(translations.get(code, page), code, request)
+        if url:
+            urls[code] = f"{url}?{query}" if query else url
+    return urls
+
+
+def _view_urls(request) -> dict[str, str]:
+    current = request.get_full_path()
+    return {code: translate_url(current, code) for code in site_languages()}
+
+
+@register.simple_tag(takes_context=True)
+def language_links(context) -> list[LanguageLink]:
+    request = context.get("request")
+    if request is None:
+        return []
+    page = context.get("page")
+    urls = _page_urls(request, page) if isinstance(page, Page) else _view_urls(request)
+    active = active_language()
+    return [
+        LanguageLink(
+            code=code,
+            name=local_name(code),
+            url=url,
+            switch_url=reverse("switch_language", args=(code,)) + "?" + urlencode({"next": url}),
+            current=code == active,
+        )
+        for code, url in urls.items()
+    ]
+
+
+@register.simple_tag
+def language_name(code: str | None) -> str:
+    """A language's name in the reader's language ("Polish", "polski", "polonais")."""
+    from django.utils.translation import gettext
+
+    from kb.languages import CONTENT_LANGUAGES
+
+    return gettext(dict(CONTENT_LANGUAGES).get(code or "", code or ""))
