@@ -8,7 +8,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 
 .DEFAULT_GOAL := help
-.PHONY: help lock setup run worker test-search eval-search bench-search bench-export serve demo admin migrate test test-fast test-browser lint format check browser db-stop db-shell clean
+.PHONY: help lock setup messages gettext run worker test-search eval-search bench-search bench-export serve demo admin migrate test test-fast test-browser lint format check browser db-stop db-shell clean
 
 help: ## List the targets
 	@grep -hE '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F ':.*## ' '{printf "  make %-14s %s\n", $$1, $$2}'
@@ -20,7 +20,7 @@ $(STAMP): requirements.lock pyproject.toml
 	$(PY) -m pip install --quiet --require-virtualenv -r requirements.lock
 	@touch $(STAMP)
 
-setup: $(STAMP) ## Create .venv/ and install the locked dependencies
+setup: $(STAMP) messages ## Create .venv/, install the locked dependencies and compile the translations
 
 lock: setup ## Re-resolve requirements.lock from the ranges in pyproject.toml
 	$(VENV)/bin/uv pip compile pyproject.toml --extra dev --universal --python-version 3.12 --quiet -o requirements.lock
@@ -44,6 +44,19 @@ run: demo admin ## Set up everything and serve the site on http://$(HOST):$(PORT
 worker: setup ## Run the background task worker on its own
 	$(MANAGE) db_worker --backend queue --interval 1
 
+# The interface translations: locale/<lang>/LC_MESSAGES/*.po, compiled to .mo (never committed).
+PO_FILES := $(wildcard locale/*/LC_MESSAGES/*.po)
+
+messages: $(PO_FILES:.po=.mo) ## Compile the interface translations (gettext's msgfmt)
+
+locale/%.mo: locale/%.po | gettext
+	@msgfmt --check-format -o $@ $<
+
+gettext: ## Install gettext (msgfmt, xgettext) when it is missing
+	@command -v msgfmt >/dev/null || { \
+	  if [ "$$(id -u)" = 0 ]; then apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq gettext >/dev/null; \
+	  else echo "gettext is needed for the translations: sudo apt-get install gettext" >&2; exit 1; fi; }
+
 browser: ## Install Debian's Chromium for the browser tests when it is missing
 	@command -v chromium >/dev/null || { \
 	  if [ "$$(id -u)" = 0 ]; then apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; \
@@ -61,7 +74,7 @@ check: setup ## Django system checks and the missing-migrations check
 	DJANGO_SETTINGS_MODULE=ersi_practices.settings.test $(MANAGE) check --fail-level WARNING
 	DJANGO_SETTINGS_MODULE=ersi_practices.settings.test $(MANAGE) makemigrations --check --dry-run
 
-test: lint check browser ## The whole suite: lint, checks, pytest (unit, engine and browser tests)
+test: lint check browser messages ## The whole suite: lint, checks, pytest (unit, engine and browser tests)
 	$(VENV)/bin/pytest $(PYTEST_ARGS)
 
 test-search: setup ## The search engine suite on PostgreSQL, Elasticsearch and OpenSearch (osmem-server stand-in; set ELASTICSEARCH_URL / OPENSEARCH_URL for real servers)

@@ -22,11 +22,15 @@
     const SUGGEST_MIN_LENGTH = 2;
     const SUGGEST_URL = "/api/search/suggest/";
     const WIDE = "(min-width: 60em)"; // keep in step with the .search-layout media query
+    // Words from Django's JavaScript catalogue (/jsi18n/, loaded before this file); English without it.
+    const gettext = window.gettext || ((text) => text);
+    const ngettext = window.ngettext || ((singular, plural, count) => (count === 1 ? singular : plural));
+    const interpolate = window.interpolate || ((format, values) => format.replace("%s", values[0]));
     const TYPE_LABELS = {
-        practice: "Practice",
-        theme: "Theme",
-        target_group: "Target group",
-        partner: "Partner",
+        practice: gettext("Practice"),
+        theme: gettext("Theme"),
+        target_group: gettext("Target group"),
+        partner: gettext("Partner"),
     };
 
     /* ---------------------------------------------------------------- search page */
@@ -331,7 +335,7 @@
         list.id = listId;
         list.className = "suggest";
         list.setAttribute("role", "listbox");
-        list.setAttribute("aria-label", "Suggestions");
+        list.setAttribute("aria-label", gettext("Suggestions"));
         list.hidden = true;
         input.insertAdjacentElement("afterend", list);
 
@@ -460,10 +464,14 @@
             list.append(...options);
             if (options.length) {
                 open();
-                status.textContent =
-                    options.length === 1
-                        ? "1 suggestion. Use the up and down arrow keys to choose it."
-                        : `${options.length} suggestions. Use the up and down arrow keys to choose one.`;
+                status.textContent = interpolate(
+                    ngettext(
+                        "%s suggestion. Use the up and down arrow keys to choose it.",
+                        "%s suggestions. Use the up and down arrow keys to choose one.",
+                        options.length,
+                    ),
+                    [options.length],
+                );
             } else {
                 close();
             }
