@@ -11,6 +11,8 @@ https://docs.wagtail.org/en/stable/advanced_topics/i18n.html
 
 from __future__ import annotations
 
+import uuid
+from collections import defaultdict
 from functools import reduce
 from operator import or_
 
@@ -51,8 +53,10 @@ class ReadableInEveryLanguage:
             return parts
         site_id, root_url, _path = parts
         language = active_language()
-        roots = self._get_relevant_site_root_paths(request)
-        relative = self.url_path[len(roots[0][1]) :]
+        root_path = next(
+            root[1] for root in self._get_relevant_site_root_paths(request) if root[0] == site_id
+        )
+        relative = self.url_path[len(root_path) :]
         try:
             with translation.override(language):
                 return site_id, root_url, reverse("wagtail_serve", args=(relative,))
@@ -64,3 +68,13 @@ def url_in_language(page: Page, language: str, request=None) -> str | None:
     """The page's address under another language's prefix (for alternates and the switcher)."""
     with translation.override(language):
         return page.get_url(request)
+
+
+def live_translations(pages: list[Page]) -> dict[uuid.UUID, dict[str, Page]]:
+    """The live pages sharing a translation key with these pages, by key and language code
+    (one query, whatever the number of pages)."""
+    found = defaultdict(dict)
+    keys = {page.translation_key for page in pages}
+    for page in Page.objects.filter(translation_key__in=keys).live().select_related("locale"):
+        found[page.translation_key][page.locale.language_code] = page
+    return found

@@ -13,10 +13,10 @@ from django.db.models import Q
 from django.utils import translation
 
 from wagtail.contrib.sitemaps import Sitemap
-from wagtail.models import Page
+from wagtail.models import Locale, Page
 
 from .languages import site_languages
-from .templatetags.multilingual_tags import live_translations
+from .routing import live_translations
 
 
 class MultilingualSitemap(Sitemap):
@@ -27,7 +27,6 @@ class MultilingualSitemap(Sitemap):
             Page.objects.filter(under)
             .live()
             .public()
-            .select_related("locale")
             .order_by("path")
             .defer_streamfields()
             .specific()
@@ -35,10 +34,13 @@ class MultilingualSitemap(Sitemap):
 
     def _urls(self, page, protocol, domain):
         urls, last_mods = [], set()
-        for item in self.paginator.page(page).object_list.iterator():
-            with translation.override(item.locale.language_code):
+        items = list(self.paginator.page(page).object_list)
+        translations = live_translations(items)
+        languages = dict(Locale.objects.values_list("pk", "language_code"))
+        for item in items:
+            with translation.override(languages[item.locale_id]):
                 infos = item.get_sitemap_urls(self.request)
-            alternates = self.alternates_of(item)
+            alternates = self.alternates_of(item, translations[item.translation_key])
             for info in infos:
                 urls.append({**info, "alternates": alternates})
                 last_mods.add(info.get("lastmod"))
@@ -46,8 +48,7 @@ class MultilingualSitemap(Sitemap):
             self.latest_lastmod = max(last_mods)
         return urls
 
-    def alternates_of(self, page: Page) -> list[dict[str, str]]:
-        translations = live_translations(page)
+    def alternates_of(self, page: Page, translations: dict[str, Page]) -> list[dict[str, str]]:
         alternates = []
         for code in site_languages():
             with translation.override(code):

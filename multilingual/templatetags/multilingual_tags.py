@@ -11,7 +11,7 @@ from django.utils.http import urlencode
 from wagtail.models import Page
 
 from multilingual.languages import active_language, local_name, site_languages
-from multilingual.routing import url_in_language
+from multilingual.routing import live_translations, url_in_language
 
 register = template.Library()
 
@@ -21,18 +21,13 @@ class LanguageLink:
     code: str
     name: str  # in the language itself
     url: str  # the same page in that language
+    absolute_url: str  # the same, with scheme and host (hreflang alternates)
     switch_url: str  # through the switcher, which remembers the choice
     current: bool
 
 
-def live_translations(page: Page) -> dict[str, Page]:
-    """The page and its live translations, by language code (one query)."""
-    pages = page.get_translations(inclusive=True).live().select_related("locale")
-    return {translated.locale.language_code: translated for translated in pages}
-
-
 def _page_urls(request, page: Page) -> dict[str, str]:
-    translations = live_translations(page)
+    translations = live_translations([page])[page.translation_key]
     query = request.GET.urlencode()
     urls = {}
     for code in site_languages():
@@ -60,18 +55,9 @@ def language_links(context) -> list[LanguageLink]:
             code=code,
             name=local_name(code),
             url=url,
+            absolute_url=request.build_absolute_uri(url),
             switch_url=reverse("switch_language", args=(code,)) + "?" + urlencode({"next": url}),
             current=code == active,
         )
         for code, url in urls.items()
     ]
-
-
-@register.simple_tag
-def language_name(code: str | None) -> str:
-    """A language's name in the reader's language ("Polish", "polski", "polonais")."""
-    from django.utils.translation import gettext
-
-    from kb.languages import CONTENT_LANGUAGES
-
-    return gettext(dict(CONTENT_LANGUAGES).get(code or "", code or ""))

@@ -3,6 +3,8 @@
 import pytest
 
 from django.conf import settings
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
 from wagtail.models import GroupPagePermission, Locale
 
@@ -132,3 +134,13 @@ def test_the_sitemap_lists_every_locale_with_its_alternates(client, practice, po
         '<xhtml:link rel="alternate" hreflang="hu" '
         'href="http://localhost/hu/partners/lodzkie-region/befriending/"/>'
     ) in xml
+
+
+def test_the_sitemap_costs_the_same_queries_for_more_pages(client, practice, partners):
+    with CaptureQueriesContext(connection) as few:
+        client.get("/sitemap-pages.xml")
+    for number in range(5):
+        PracticePageFactory(parent=partners["brzeziny"], slug=f"more-{number}")
+    with CaptureQueriesContext(connection) as more:
+        client.get("/sitemap-pages.xml")
+    assert len(more) == len(few)
