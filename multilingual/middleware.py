@@ -19,16 +19,21 @@ from django.utils.translation import get_language_from_path, get_language_from_r
 class PreferredLanguageMiddleware:
     def __init__(self, get_response):
         self.get_response = get_response
+        # Any language but the default: an address that translates into it is a localised page.
+        self.probe = next(
+            code for code, _name in settings.LANGUAGES if code != settings.LANGUAGE_CODE
+        )
 
     def __call__(self, request):
-        redirect = self.redirect_for(request)
-        response = redirect or self.get_response(request)
-        if not get_language_from_path(request.path_info):
-            patch_vary_headers(response, ("Accept-Language", "Cookie"))
+        path = request.path_info
+        if get_language_from_path(path) or translate_url(path, self.probe) == path:
+            return self.get_response(request)  # prefixed already, or not a page (API, feeds, admin)
+        response = self.redirect_for(request) or self.get_response(request)
+        patch_vary_headers(response, ("Accept-Language", "Cookie"))
         return response
 
     def redirect_for(self, request) -> HttpResponseRedirect | None:
-        if request.method not in ("GET", "HEAD") or get_language_from_path(request.path_info):
+        if request.method not in ("GET", "HEAD"):
             return None
         preferred = get_language_from_request(request, check_path=False)
         if preferred == settings.LANGUAGE_CODE:

@@ -71,6 +71,7 @@ def test_data_addresses_are_never_redirected(client, practice):
     for path in ("/api/search/?q=care", "/sitemap.xml", "/feeds/practices/"):
         response = client.get(path, headers={"accept-language": "pl"})
         assert response.status_code != 302, path
+        assert "Cookie" not in response.get("Vary", ""), path  # cacheable whoever asks
 
 
 def test_every_page_says_its_language_and_offers_the_others(client, practice):
