@@ -35,14 +35,18 @@ class HomePage(ReadableInEveryLanguage, Page):
 
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)
-        practices = PracticePage.objects.live().descendant_of(self)
-        context["latest_practices"] = practices.order_by("-first_published_at").for_listing()[:6]
+        # Practices written in other languages live in other locales' trees: count each once.
+        practices = PracticePage.objects.live().originals()
+        context["latest_practices"] = (
+            PracticePage.objects.live().one_per_practice()
+            .order_by("-first_published_at").for_listing()[:6]
+        )  # fmt: skip
         context["themes"] = Theme.objects.annotate(
             practice_count=Count("practices", filter=Q(practices__in=practices))
         ).order_by("name")
         context["stats"] = {
             "practices": practices.count(),
-            "partners": PartnerPage.objects.live().descendant_of(self).count(),
+            "partners": PartnerPage.objects.live().values("translation_key").distinct().count(),
             "countries": practices.exclude(country="").values("country").distinct().count(),
         }
         context["partner_index"] = PartnerIndexPage.objects.live().child_of(self).first()

@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterator
+from itertools import batched
 from typing import Any, TextIO
 
 from wagtail.models import Page
 
-from kb.models import PartnerPage, PracticePage
+from kb.models import PartnerPage, PracticePage, translations_of
 from kb.text import html_to_plain
 
 # Order of keys in an exported row, as documented in docs/import-format.md.
@@ -20,7 +21,7 @@ ROW_KEYS = (
     "annual_budget_eur", "cost_per_beneficiary_eur", "staff_fte", "duration_months",
     "funding_sources", "precondition_legal", "precondition_partners",
     "precondition_infrastructure", "adaptations", "contact_name", "contact_email",
-    "contact_phone", "sample",
+    "contact_phone", "sample", "translations",
 )  # fmt: skip
 TRANSFER_NUMBERS = (
     "population", "annual_budget_eur", "cost_per_beneficiary_eur", "staff_fte", "duration_months",
@@ -35,6 +36,8 @@ ROW_RELATIONS = (
 TEXT_FIELDS = (
     "body", "problem", "approach", "results", "evidence", "resources", "transferability", "lessons",
 )  # fmt: skip
+# What a translation of a practice has of its own; everything else is the original's.
+TRANSLATED_KEYS = ("title", "summary", *TEXT_FIELDS, *PRECONDITIONS)
 
 
 def external_id(page: PracticePage) -> str:
@@ -42,7 +45,19 @@ def external_id(page: PracticePage) -> str:
     return page.external_id or f"ersi-{page.translation_key}"
 
 
-def practice_to_row(page: PracticePage, partner_slug: str) -> dict[str, Any]:
+def translated_texts(page: PracticePage) -> dict[str, str]:
+    """A translation's own texts, as a row's `translations` holds them."""
+    return {
+        "title": page.title,
+        "summary": page.summary,
+        **{name: html_to_plain(getattr(page, name)) for name in TEXT_FIELDS},
+        **{name: getattr(page, name) for name in PRECONDITIONS},
+    }
+
+
+def practice_to_row(
+    page: PracticePage, partner_slug: str, translations: list[PracticePage] = ()
+) -> dict[str, Any]:
     row: dict[str, Any] = {
         "ext_id": external_id(page),
         "title": page.title,
@@ -71,6 +86,11 @@ def practice_to_row(page: PracticePage, partner_slug: str) -> dict[str, Any]:
         "contact_email": page.contact_email,
         "contact_phone": page.contact_phone,
         "sample": page.is_sample,
+        "translations": {
+            other.language: translated_texts(other)
+            for other in translations
+            if other.language != page.language
+        },
     }
     return {key: row[key] for key in ROW_KEYS}
 
@@ -92,17 +112,21 @@ def adaptation_to_row(adaptation) -> dict[str, Any]:
     }
 
 
-def iter_rows(queryset=None) -> Iterator[dict[str, Any]]:
-    """Every practice as a row, streamed in chunks with their relations prefetched."""
+def iter_rows(queryset=None, chunk_size: int = 500) -> Iterator[dict[str, Any]]:
+    """Every practice as a row, its live translations inside it, streamed in chunks with their
+    relations prefetched."""
     partner_slugs = dict(PartnerPage.objects.values_list("path", "slug"))
-    queryset = PracticePage.objects.all() if queryset is None else queryset
+    queryset = PracticePage.objects.originals(among_live=False) if queryset is None else queryset
     queryset = (
         queryset.select_related("organisation_type")
         .prefetch_related(*ROW_RELATIONS)
         .order_by("path")
     )
-    for page in queryset.iterator(chunk_size=500):
-        yield practice_to_row(page, partner_slugs.get(page.path[: -Page.steplen], ""))
+    for chunk in batched(queryset.iterator(chunk_size=chunk_size), chunk_size):
+        translations = translations_of(chunk)
+        for page in chunk:
+            slug = partner_slugs.get(page.path[: -Page.steplen], "")
+            yield practice_to_row(page, slug, translations.get(page.translation_key, []))
 
 
 def write_jsonl(rows: Iterator[dict[str, Any]], out: TextIO) -> int:

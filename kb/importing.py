@@ -20,8 +20,17 @@ from django.db import transaction
 from django.utils.text import slugify
 
 from wagtail.coreutils import find_available_slug
+from wagtail.models import Locale
 
-from kb.exporting import ADAPTATION_KEYS, PRECONDITIONS, ROW_KEYS, TEXT_FIELDS, practice_to_row
+from kb.exporting import (
+    ADAPTATION_KEYS,
+    PRECONDITIONS,
+    ROW_KEYS,
+    TEXT_FIELDS,
+    TRANSLATED_KEYS,
+    practice_to_row,
+    translated_texts,
+)
 from kb.languages import LANGUAGE_CODES
 from kb.models import (
     ActivityType,
@@ -34,7 +43,8 @@ from kb.models import (
     TargetGroup,
     Theme,
 )
-from kb.text import normalise_plain, plain_to_html
+from kb.text import html_to_plain, normalise_plain, plain_to_html
+from multilingual.languages import site_languages
 
 MIN_YEAR, MAX_YEAR = 1950, 2100
 MAX_LENGTHS = {
@@ -99,7 +109,8 @@ class Vocabulary:
     """Slug -> object maps for everything a row may refer to, loaded once per import."""
 
     def __init__(self) -> None:
-        self.partners = {p.slug: p for p in PartnerPage.objects.all()}
+        # Rows name partners by their slug in the default language's tree.
+        self.partners = {p.slug: p for p in PartnerPage.objects.filter(locale=Locale.get_default())}
         self.organisation_types = {t.slug: t for t in OrganisationType.objects.all()}
         self.lists = {
             key: {term.slug: term for term in model.objects.all()}
@@ -229,6 +240,8 @@ def clean_row(data: dict[str, Any], vocab: Vocabulary, default_partner: str | No
         row[key] = clean_number(key, data.get(key), whole, low, high, errors)
     row["adaptations"] = clean_adaptations(data.get("adaptations"), errors)
 
+    row["translations"] = clean_translations(data.get("translations"), row["language"], errors)
+
     sample = data.get("sample", False)
     if not isinstance(sample, bool):
         errors.append(("sample", "must be true or false"))
@@ -292,6 +305,48 @@ def clean_adaptations(value, errors) -> list[dict[str, Any]]:
     return [{key: item[key] for key in ADAPTATION_KEYS} for item in cleaned]
 
 
+def clean_translations(value, language: str, errors) -> dict[str, dict[str, str]]:
+    """`{"en": {"title": ..., "summary": ..., "approach": ...}, ...}`: the practice's own texts in
+    other site languages (each becomes a Wagtail translation of the page)."""
+    if value is None:
+        return {}
+    if not isinstance(value, dict):
+        errors.append(("translations", 'must be an object such as {"en": {"title": "..."}}'))
+        return {}
+    cleaned = {}
+    for code, texts in sorted(value.items()):
+        where = f"translations.{code}"
+        if code not in site_languages():
+            errors.append((where, f"'{code}' is not one of the site's languages"))
+            continue
+        if code == language:
+            errors.append((where, "is the practice's own language"))
+            continue
+        if not isinstance(texts, dict):
+            errors.append((where, "must be an object of texts"))
+            continue
+        unknown = sorted(set(texts) - set(TRANSLATED_KEYS))
+        if unknown:
+            errors.append(
+                (where, f"unknown key {', '.join(unknown)} (a translation has only texts)")
+            )
+        clean = {}
+        for key in TRANSLATED_KEYS:
+            text = texts.get(key) or ""
+            if not isinstance(text, str):
+                errors.append((f"{where}.{key}", "must be a string"))
+                text = ""
+            clean[key] = (
+                normalise_plain(text) if key not in ("title", "summary") else " ".join(text.split())
+            )
+            if key in MAX_LENGTHS and len(clean[key]) > MAX_LENGTHS[key]:
+                errors.append((f"{where}.{key}", f"is longer than {MAX_LENGTHS[key]} characters"))
+        if not clean["title"]:
+            errors.append((f"{where}.title", "is required"))
+        cleaned[code] = clean
+    return cleaned
+
+
 def apply_row(page: PracticePage, row: dict[str, Any], vocab: Vocabulary) -> None:
     """Copy a clean row onto a page in memory (relations included, nothing saved)."""
     page.external_id = row["ext_id"]
@@ -322,6 +377,35 @@ def apply_row(page: PracticePage, row: dict[str, Any], vocab: Vocabulary) -> Non
     ]
     for key in LIST_FIELDS:
         getattr(page, key).set([vocab.lists[key][slug] for slug in row[key]])
+
+
+def apply_translation(page: PracticePage, language: str, texts: dict[str, str]) -> None:
+    page.language = language
+    page.machine_translated = False  # a person's translation, given in the row
+    page.title, page.summary = texts["title"], texts["summary"]
+    for name in TEXT_FIELDS:
+        setattr(page, name, plain_to_html(texts[name]))
+    for name in PRECONDITIONS:
+        setattr(page, name, texts[name])
+
+
+def locale_for(language: str) -> Locale:
+    """The locale whose tree holds a practice written in this language: its own where the site
+    has that language, else the default one."""
+    if language not in site_languages():
+        return Locale.get_default()
+    return Locale.objects.get_or_create(language_code=language)[0]
+
+
+def partner_in(partner: PartnerPage, locale: Locale) -> PartnerPage:
+    """The partner's page in a locale's tree, made the first time a practice needs it as an
+    alias (Wagtail keeps it in step with the partner's page, like the parents it copies along):
+    it holds the practices written in that language."""
+    if partner.locale_id == locale.pk:
+        return partner
+    return partner.get_translation_or_none(locale) or partner.copy_for_translation(
+        locale, copy_parents=True, alias=True
+    )
 
 
 class PracticeImporter:
@@ -375,32 +459,64 @@ class PracticeImporter:
         if page is None:
             if not self.dry_run:
                 with transaction.atomic():
-                    self._create(partner, row)
+                    page = self._create(partner, row)
+                    self._save_translations(page, row)
             return "created"
         current_partner = page.get_parent()
         before = practice_to_row(page, current_partner.slug)
         apply_row(page, row, self.vocab)
-        if practice_to_row(page, partner.slug) == before and (
+        same = practice_to_row(page, partner.slug) == before and (
             not self.publish or (page.live and not page.has_unpublished_changes)
-        ):
+        )
+        if same and not self._translations_changed(page, row):
             return "unchanged"
         if not self.dry_run:
             with transaction.atomic():
-                if current_partner.pk != partner.pk:
+                target = partner_in(partner, page.locale)
+                if current_partner.pk != target.pk:
                     # Moving reloads the page, dropping the values applied in memory.
-                    page.move(partner, pos="last-child", user=self.user)
+                    page.move(target, pos="last-child", user=self.user)
                     page = PracticePage.objects.get(pk=page.pk)
                     apply_row(page, row, self.vocab)
-                page.full_clean()
-                self._save_revision(page)
+                if not same:
+                    page.full_clean()
+                    self._save_revision(page)
+                self._save_translations(page, row)
         return "updated"
 
-    def _create(self, partner: PartnerPage, row: dict[str, Any]) -> None:
+    def _create(self, partner: PartnerPage, row: dict[str, Any]) -> PracticePage:
+        parent = partner_in(partner, locale_for(row["language"]))
         page = PracticePage(live=self.publish)
         apply_row(page, row, self.vocab)
-        page.slug = find_available_slug(partner, slugify(row["title"])[:80] or "practice")
-        partner.add_child(instance=page)
+        page.slug = find_available_slug(parent, slugify(row["title"])[:80] or "practice")
+        parent.add_child(instance=page)
         self._save_revision(page)
+        return page
+
+    def _translations_changed(self, page: PracticePage, row: dict[str, Any]) -> bool:
+        for code, texts in row["translations"].items():
+            translation = page.get_translation_or_none(locale_for(code))
+            if translation is None or translated_texts(translation) != {
+                **texts,
+                **{name: html_to_plain(plain_to_html(texts[name])) for name in TEXT_FIELDS},
+            }:
+                return True
+            if self.publish and (not translation.live or translation.has_unpublished_changes):
+                return True
+        return False
+
+    def _save_translations(self, page: PracticePage, row: dict[str, Any]) -> None:
+        """Each translation as the page's copy in that language's tree (Wagtail's i18n),
+        created the first time and updated with the texts after that."""
+        for code, texts in row["translations"].items():
+            locale = locale_for(code)
+            translation = page.get_translation_or_none(locale)
+            if translation is None:
+                translation = page.copy_for_translation(locale, copy_parents=True)
+            translation = PracticePage.objects.get(pk=translation.pk)
+            apply_translation(translation, code, texts)
+            translation.full_clean()
+            self._save_revision(translation)
 
     def _save_revision(self, page: PracticePage) -> None:
         revision = page.save_revision(user=self.user, log_action="wagtail.edit")

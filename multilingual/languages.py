@@ -18,4 +18,7 @@ def active_language() -> str:
 
 def local_name(code: str) -> str:
     """A language's name in that language ("polski", "español"), for the language switcher."""
-    return get_language_info(code)["name_local"]
+    try:
+        return get_language_info(code)["name_local"]
+    except KeyError:  # a language Django does not know (practices may be written in any)
+        return code

@@ -3,9 +3,10 @@
 A translation is a page in another locale's tree (Wagtail's i18n), and most pages have none: the
 Polish reader of /pl/partners/lodzkie/ must still see the partner page, in the Polish interface,
 and the English reader must reach a practice written in Polish (which lives in the Polish tree).
-So a page whose child is missing from its own tree looks among the children of its translations
-(two queries, never a cascade), and a page's URL carries the active language's prefix rather than
-its own locale's. The practice page says when it shows another language than the reader's.
+So a page looks for a child among its own children and its translations' children (two queries,
+never a cascade), preferring the reader's language, then the original; and a page's URL carries
+the active language's prefix rather than its own locale's. The practice page says when it shows
+another language than the reader's and links to the other versions.
 https://docs.wagtail.org/en/stable/advanced_topics/i18n.html
 """
 
@@ -16,7 +17,7 @@ from collections import defaultdict
 from functools import reduce
 from operator import or_
 
-from django.db.models import Q
+from django.db.models import Case, Q, When
 from django.http import Http404
 from django.urls import NoReverseMatch, reverse
 from django.utils import translation
@@ -33,19 +34,24 @@ class ReadableInEveryLanguage:
         if not path_components:
             return super().route(request, path_components)
         slug, remaining = path_components[0], path_components[1:]
-        child = self.get_children().filter(slug=slug).first() or self._translated_child(slug)
+        child = self._child_for_reader(slug)
         if child is None:
             raise Http404
         child._cached_parent_obj = self  # breadcrumbs follow the tree being read
         return child.specific.route(request, remaining)
 
-    def _translated_child(self, slug: str) -> Page | None:
-        """A child with this slug under one of this page's translations (another locale's tree)."""
-        paths = list(self.get_translations().values_list("path", flat=True))
-        if not paths:
-            return None
-        under = reduce(or_, (Q(path__startswith=path) for path in paths))
-        return Page.objects.filter(under, depth=self.depth + 1, slug=slug).order_by("pk").first()
+    def _child_for_reader(self, slug: str) -> Page | None:
+        """The child with this slug under this page or one of its translations (other locales'
+        trees): the reader's language first, then the original (the first written) - two
+        queries a level."""
+        under = children_in_every_locale(self)
+        in_reader_language = Q(locale__language_code=active_language())
+        return (
+            Page.objects.filter(under, slug=slug)
+            .alias(preferred=Case(When(in_reader_language, then=0), default=1))
+            .order_by("-live", "preferred", "pk")
+            .first()
+        )
 
     def get_url_parts(self, request=None):
         parts = super().get_url_parts(request)
@@ -78,3 +84,24 @@ def live_translations(pages: list[Page]) -> dict[uuid.UUID, dict[str, Page]]:
     for page in Page.objects.filter(translation_key__in=keys).live().select_related("locale"):
         found[page.translation_key][page.locale.language_code] = page
     return found
+
+
+def children_in_every_locale(page: Page) -> Q:
+    """A filter for the children of this page and of its translations (one query for the paths):
+    a partner's practices written in Polish live under the partner's copy in the Polish tree."""
+    paths = [page.path, *page.get_translations().values_list("path", flat=True)]
+    return reduce(or_, (Q(path__startswith=path, depth=page.depth + 1) for path in paths))
+
+
+def in_reader_language(pages: list, queryset, language: str | None = None) -> list:
+    """The pages, each replaced by its live translation in the reader's language where there is
+    one (one query; `queryset` says what to load with the translations)."""
+    language = language or active_language()
+    keys = {page.translation_key for page in pages if page.locale.language_code != language}
+    if not keys:
+        return list(pages)
+    found = {
+        page.translation_key: page
+        for page in queryset.live().filter(translation_key__in=keys, locale__language_code=language)
+    }
+    return [found.get(page.translation_key, page) for page in pages]

@@ -24,7 +24,7 @@ class MultilingualSitemap(Sitemap):
         roots = self.get_wagtail_site().root_page.get_translations(inclusive=True)
         under = reduce(or_, (Q(path__startswith=root.path) for root in roots))
         return (
-            Page.objects.filter(under)
+            Page.objects.filter(under, alias_of__isnull=True)  # an alias repeats its original
             .live()
             .public()
             .order_by("path")

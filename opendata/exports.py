@@ -28,7 +28,7 @@ from django.views.decorators.http import require_GET
 from wagtail.api.utils import get_full_url
 from wagtail.models import Page
 
-from kb.exporting import ROW_KEYS, ROW_RELATIONS, practice_to_row
+from kb.exporting import ROW_KEYS, ROW_RELATIONS, practice_to_row, translations_of
 from kb.models import PartnerPage, PracticePage
 from opendata.selection import parse_selection, selection_query
 from search.params import InvalidSearch, SearchParams
@@ -60,15 +60,23 @@ def iter_row_chunks(ids: Iterable[int], request: HttpRequest) -> Iterator[list[d
     partner_slugs = dict(PartnerPage.objects.values_list("path", "slug"))
     for chunk in batched(ids, EXPORT_CHUNK):
         pages = {page.pk: page for page in export_queryset().filter(pk__in=chunk)}
+        translations = translations_of(list(pages.values()))
         yield [
-            export_row(pages[pk], partner_slugs.get(pages[pk].path[: -Page.steplen], ""), request)
+            export_row(
+                pages[pk],
+                partner_slugs.get(pages[pk].path[: -Page.steplen], ""),
+                request,
+                translations.get(pages[pk].translation_key, []),
+            )
             for pk in chunk
             if pk in pages
         ]
 
 
-def export_row(page: PracticePage, partner_slug: str, request: HttpRequest) -> dict[str, Any]:
-    row = practice_to_row(page, partner_slug)
+def export_row(
+    page: PracticePage, partner_slug: str, request: HttpRequest, translations=()
+) -> dict[str, Any]:
+    row = practice_to_row(page, partner_slug, translations)
     published = page.last_published_at
     return {
         "url": page.get_full_url(request),
@@ -84,6 +92,8 @@ def csv_cell(value: Any) -> str:
         return ""
     if isinstance(value, bool):
         return "true" if value else "false"
+    if isinstance(value, dict):
+        return json.dumps(value, ensure_ascii=False) if value else ""
     if isinstance(value, list):
         if any(isinstance(item, dict) for item in value):
             return json.dumps(value, ensure_ascii=False)

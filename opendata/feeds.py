@@ -10,15 +10,17 @@ from dataclasses import dataclass
 from django.conf import settings
 from django.contrib.syndication.views import Feed
 from django.db.models import QuerySet
-from django.http import HttpRequest
+from django.http import HttpRequest, HttpResponseBadRequest
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
+from django.utils import translation
 from django.utils.feedgenerator import Atom1Feed
 from django.utils.translation import gettext as _
 
 from wagtail.api.utils import get_full_url
 
 from kb.models import PracticePage, Theme
+from multilingual.languages import site_languages
 
 FEED_LENGTH = 50
 
@@ -36,11 +38,24 @@ class PracticesFeed(Feed):
 
     feed_type = Atom1Feed
 
+    def __call__(self, request: HttpRequest, *args, **kwargs):
+        """`?language=pl`: titles, links and each practice in that language where it has a
+        translation (the feeds live outside the language prefixes); English by default."""
+        language = request.GET.get("language") or settings.LANGUAGE_CODE
+        if language not in site_languages():
+            return HttpResponseBadRequest(
+                _("Unknown language: %(code)s. Use one of: %(codes)s.")
+                % {"code": language[:20], "codes": ", ".join(site_languages())},
+                content_type="text/plain; charset=utf-8",
+            )
+        with translation.override(language):
+            return super().__call__(request, *args, **kwargs)
+
     def get_object(self, request: HttpRequest, *args, **kwargs) -> FeedSource:
         return FeedSource(request)
 
     def practices(self, source: FeedSource) -> QuerySet[PracticePage]:
-        return PracticePage.objects.live().public()
+        return PracticePage.objects.live().public().one_per_practice()
 
     def items(self, source: FeedSource) -> list[PracticePage]:
         items = self.practices(source).for_listing().order_by("-first_published_at", "-pk")
@@ -59,7 +74,7 @@ class PracticesFeed(Feed):
         return get_full_url(source.request, "/")
 
     def feed_url(self, source: FeedSource) -> str:
-        return get_full_url(source.request, source.request.path)
+        return get_full_url(source.request, source.request.get_full_path())
 
     def feed_guid(self, source: FeedSource) -> str:
         """The Atom id of the feed: its own URL, different for each feed."""

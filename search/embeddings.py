@@ -195,7 +195,7 @@ def embed_practices(
     if embedder is None:
         raise ModelUnavailable(unavailable_reason() or "no embedding model")
     vectors.ensure_index(embedder.dimension)
-    pages = PracticePage.objects.live().order_by("pk")
+    pages = PracticePage.objects.live().originals().order_by("pk")
     if page_ids is not None:
         pages = pages.filter(pk__in=list(page_ids))
     ids = list(pages.values_list("pk", flat=True))
@@ -247,7 +247,7 @@ def _tell_external_engine(page_ids: list[int]) -> None:
 def missing_embeddings() -> set[int]:
     """Live practices whose embedding is missing or from another model."""
     embedder = get_embedder()
-    live = set(PracticePage.objects.live().values_list("pk", flat=True))
+    live = set(PracticePage.objects.live().originals().values_list("pk", flat=True))
     if embedder is None:
         return live
     current = PracticeEmbedding.objects.filter(model=embedder.name, page_id__in=live)

@@ -21,6 +21,7 @@ from django.http import QueryDict
 from django.utils import timezone
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from wagtail.contrib.search_promotions.models import Query, SearchPromotion
 from wagtail.search.utils import normalise_query_string
@@ -34,6 +35,7 @@ from kb.models import (
     TargetGroup,
     Theme,
 )
+from multilingual.routing import in_reader_language
 from search.embeddings import embed_query, get_embedder
 from search.engines import get_engine
 from search.engines.base import (
@@ -142,7 +144,11 @@ class SearchResponse:
 
     @property
     def sort_links(self) -> list[tuple[str, str, str, bool]]:
-        labels = {"relevance": _("Relevance"), "newest": _("Newest"), "title": _("Title")}
+        labels = {
+            "relevance": pgettext_lazy("search order", "Relevance"),
+            "newest": _("Newest"),
+            "title": _("Title"),
+        }
         return [
             (sort, str(labels[sort]), self.url(sort=sort, page=None), sort == self.params.sort)
             for sort in labels
@@ -260,10 +266,26 @@ def run_search(params: SearchParams, vocabulary: dict[str, dict[str, str]]) -> S
         .for_listing()
     }
     results = [
-        ResultItem(page, snippet_html(page.summary), 0.0, promoted=True) for page in promoted
+        ResultItem(page, snippet_html(page.summary), 0.0, promoted=True)
+        for page in in_reader_language(promoted, PracticePage.objects.for_listing())
     ]
+    readers = dict(
+        zip(
+            pages,
+            in_reader_language(list(pages.values()), PracticePage.objects.for_listing()),
+            strict=True,
+        )
+    )
     results += [
-        ResultItem(pages[hit.page_id], snippet_html(hit.snippet), hit.score, matched=hit.matched)
+        ResultItem(readers[hit.page_id], snippet_html(hit.snippet), hit.score, matched=hit.matched)
+        if readers[hit.page_id].pk == hit.page_id
+        # Shown in the reader's language: its summary, as the index's words are the original's.
+        else ResultItem(
+            readers[hit.page_id],
+            snippet_html(readers[hit.page_id].summary),
+            hit.score,
+            matched=hit.matched,
+        )
         for hit in hits
         if hit.page_id in pages
     ]

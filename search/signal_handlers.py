@@ -7,7 +7,11 @@ from search.indexing import practice_changed
 
 
 def on_practice_changed(sender, instance, **kwargs) -> None:
-    practice_changed(instance.pk)
+    """The index holds one record per practice, the original (the first live translation):
+    publishing or unpublishing one translation may change which one that is."""
+    keys = PracticePage.objects.filter(translation_key=instance.translation_key)
+    for page_id in keys.values_list("pk", flat=True).order_by("pk"):
+        practice_changed(page_id)
 
 
 def on_practice_deleted(sender, instance, **kwargs) -> None:

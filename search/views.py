@@ -4,10 +4,14 @@ from __future__ import annotations
 
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.template.response import TemplateResponse
+from django.utils import translation
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
 from kb.models import PartnerPage, PracticePage, TargetGroup, Theme
+from multilingual.languages import site_languages
+from multilingual.routing import live_translations
 from opendata.exports import export_urls
 from search.engines import get_engine
 from search.engines.base import EngineUnavailable
@@ -37,18 +41,27 @@ def search_page(request: HttpRequest) -> HttpResponse:
 
 @require_GET
 def search_api(request: HttpRequest) -> JsonResponse:
-    vocabulary = facet_vocabulary()
-    try:
-        params = parse_params(request.GET, _vocabulary_sets(vocabulary))
-    except InvalidSearch as exc:
-        return _bad_request(exc.errors)
-    response = run_search(params, vocabulary)
-    if response.page > response.pages:
+    """`language` (a site language) shows each practice in that language where it has a
+    translation, and the messages too; the default is the language of the address."""
+    language = request.GET.get("language") or get_language()
+    if language not in site_languages():
         return _bad_request(
-            {"page": _("Page %(page)s is out of range: there are %(pages)s pages.")
-             % {"page": response.page, "pages": response.pages}}
+            {"language": _("Unknown language: %(code)s. Use one of: %(codes)s.")
+             % {"code": language[:20], "codes": ", ".join(site_languages())}}
         )  # fmt: skip
-    return JsonResponse(response_json(request, response))
+    with translation.override(language):
+        vocabulary = facet_vocabulary()
+        try:
+            params = parse_params(request.GET, _vocabulary_sets(vocabulary))
+        except InvalidSearch as exc:
+            return _bad_request(exc.errors)
+        response = run_search(params, vocabulary)
+        if response.page > response.pages:
+            return _bad_request(
+                {"page": _("Page %(page)s is out of range: there are %(pages)s pages.")
+                 % {"page": response.page, "pages": response.pages}}
+            )  # fmt: skip
+        return JsonResponse(response_json(request, response))
 
 
 def _bad_request(errors: dict[str, str]) -> JsonResponse:
@@ -56,6 +69,7 @@ def _bad_request(errors: dict[str, str]) -> JsonResponse:
 
 
 def response_json(request: HttpRequest, response: SearchResponse) -> dict:
+    translations = live_translations([item.page for item in response.results])
     return {
         "count": response.count,
         "page": response.page,
@@ -80,6 +94,17 @@ def response_json(request: HttpRequest, response: SearchResponse) -> dict:
                 "start_year": item.page.start_year,
                 "label": item.page.facet_label(),
                 "language": item.page.language,
+                # Every language the practice can be read in, with its address in it.
+                "translations": [
+                    {
+                        "language": other.locale.language_code,
+                        "url": request.build_absolute_uri(other.url),
+                    }
+                    for other in sorted(
+                        translations[item.page.translation_key].values(), key=lambda p: p.pk
+                    )
+                    if other.pk != item.page.pk
+                ],
                 "score": round(item.score, 4),
                 "promoted": item.promoted,
                 # How it matched: "words" (highlighted in the snippet), "meaning", or both.

@@ -2,6 +2,9 @@ import os
 
 import pytest
 
+from django.conf import settings
+from django.utils import translation
+
 from home.site import ensure_home_page
 from kb.models import PartnerIndexPage, PartnerPage
 from kb.seeding import seed_partners, seed_taxonomy
@@ -9,6 +12,15 @@ from kb.seeding import seed_partners, seed_taxonomy
 # Playwright's sync API runs an event loop in the test thread; Django's ORM refuses to run
 # inside one unless told it is safe (it is: the loop only drives the browser).
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+
+@pytest.fixture(autouse=True)
+def default_language():
+    """Each test starts in the default language: a request through LocaleMiddleware leaves its
+    language active in the thread, and page URLs follow the active language."""
+    translation.activate(settings.LANGUAGE_CODE)
+    yield
+    translation.activate(settings.LANGUAGE_CODE)
 
 
 @pytest.fixture(scope="session")

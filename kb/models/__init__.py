@@ -1,6 +1,13 @@
 from .assessments import Assessment, Label
 from .collections import CollectionIndexPage, CollectionItem, CollectionPage
-from .pages import PartnerIndexPage, PartnerPage, PracticeDocument, PracticeImage, PracticePage
+from .pages import (
+    PartnerIndexPage,
+    PartnerPage,
+    PracticeDocument,
+    PracticeImage,
+    PracticePage,
+    translations_of,
+)
 from .taxonomy import (
     ActivityType,
     OrganisationType,
@@ -30,4 +37,5 @@ __all__ = [
     "TaggedPractice",
     "TargetGroup",
     "Theme",
+    "translations_of",
 ]

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import uuid
+
 from django_countries.fields import CountryField
 from modelcluster.contrib.taggit import ClusterTaggableManager
 from modelcluster.fields import ParentalKey, ParentalManyToManyField
@@ -10,7 +12,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
-from django.db.models import Count, OuterRef, Prefetch, Subquery
+from django.db.models import Count, Exists, OuterRef, Prefetch, Q, Subquery
 from django.db.models.functions import Coalesce, Length, Substr
 from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
@@ -31,7 +33,8 @@ from wagtail.search import index
 
 from kb.languages import CONTENT_LANGUAGES
 from kb.text import html_to_plain
-from multilingual.routing import ReadableInEveryLanguage
+from multilingual.languages import active_language
+from multilingual.routing import ReadableInEveryLanguage, children_in_every_locale
 
 from .taxonomy import TaggedPractice
 from .transfer import TransferData
@@ -69,13 +72,19 @@ class PartnerIndexPage(ReadableInEveryLanguage, Page):
 
 
 def live_practice_count() -> Coalesce:
-    """Number of live practices under each partner, as one subquery (no query per partner)."""
+    """Number of live practices of each partner, counting a practice once whatever the number
+    of its translations and wherever its locale's tree holds it (one subquery, no query per
+    partner)."""
+    parent_key = Page.objects.filter(
+        path=Substr(OuterRef("path"), 1, Length(OuterRef("path")) - Page.steplen)
+    ).values("translation_key")[:1]
     practices = (
         PracticePage.objects.live()
-        .filter(path__startswith=OuterRef("path"), depth=OuterRef("depth") + 1)
+        .annotate(parent_key=Subquery(parent_key))
+        .filter(parent_key=OuterRef("translation_key"))
         .order_by()
-        .values("depth")
-        .annotate(count=Count("pk"))
+        .values("parent_key")
+        .annotate(count=Count("translation_key", distinct=True))
         .values("count")
     )
     return Coalesce(Subquery(practices), 0)
@@ -162,8 +171,9 @@ class PartnerPage(ReadableInEveryLanguage, Page):
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)
         context["practices"] = (
-            PracticePage.objects.child_of(self)
-            .live()
+            PracticePage.objects.live()
+            .filter(children_in_every_locale(self))
+            .one_per_practice()
             .for_listing()
             .order_by("-start_year", "title")
         )
@@ -171,6 +181,31 @@ class PartnerPage(ReadableInEveryLanguage, Page):
 
 
 class PracticePageQuerySet(PageQuerySet):
+    def originals(self, *, among_live: bool = True) -> PracticePageQuerySet:
+        """One page per practice: the first written (lowest id) of its live translations (of all
+        of them, drafts included, with among_live=False). Search, the map, feeds and exports
+        list these; readers see their own translation."""
+        earlier = Page.objects.filter(
+            translation_key=OuterRef("translation_key"), pk__lt=OuterRef("pk")
+        )
+        return self.filter(~Exists(earlier.filter(live=True) if among_live else earlier))
+
+    def one_per_practice(self, language: str | None = None) -> PracticePageQuerySet:
+        """One page per practice, in the reader's language where it has a live translation,
+        else the original."""
+        language = language or active_language()
+        in_language = Page.objects.filter(
+            translation_key=OuterRef("translation_key"),
+            locale__language_code=language,
+            live=True,
+        )
+        earlier = Page.objects.filter(
+            translation_key=OuterRef("translation_key"), pk__lt=OuterRef("pk"), live=True
+        )
+        return self.filter(
+            Q(locale__language_code=language) | (~Exists(in_language) & ~Exists(earlier))
+        )
+
     def for_listing(self) -> PracticePageQuerySet:
         """What a practice card shows, in a fixed number of queries whatever the count."""
         parent_path = Substr(OuterRef("path"), 1, Length(OuterRef("path")) - Page.steplen)
@@ -333,6 +368,14 @@ class PracticePage(TransferData, ReadableInEveryLanguage, Page):
         blank=True,
         help_text=_("Stable key used by the import; leave empty for practices written here."),
     )
+    machine_translated = models.BooleanField(
+        _("machine translation, not yet checked"),
+        default=False,
+        help_text=_(
+            "Pre-filled by machine translation. Untick once a person has checked and "
+            "corrected the text; until then the page says it is a machine translation."
+        ),
+    )
     is_sample = models.BooleanField(
         _("sample content"),
         default=False,
@@ -430,6 +473,7 @@ class PracticePage(TransferData, ReadableInEveryLanguage, Page):
     ]
     settings_panels = [
         FieldPanel("language"),
+        FieldPanel("machine_translated"),
         FieldPanel("external_id"),
         FieldPanel("is_sample"),
         *Page.settings_panels,
@@ -469,7 +513,10 @@ class PracticePage(TransferData, ReadableInEveryLanguage, Page):
     @classmethod
     def get_indexed_objects(cls):
         """What the search backends index in bulk (update_index), with relations prefetched."""
-        return super().get_indexed_objects().for_listing().select_related("organisation_type")
+        return (
+            super().get_indexed_objects().originals()  # one document per practice
+            .for_listing().select_related("organisation_type")
+        )  # fmt: skip
 
     # Facet values as slugs; the search engines index and count them.
     def facet_themes(self) -> list[str]:
@@ -544,6 +591,16 @@ class PracticePage(TransferData, ReadableInEveryLanguage, Page):
             for name in SECTIONS
             if getattr(self, name)
         ]
+
+
+def translations_of(pages: list[PracticePage]) -> dict[uuid.UUID, list[PracticePage]]:
+    """The live translations of these practices, by translation key (one query)."""
+    found: dict[uuid.UUID, list[PracticePage]] = {}
+    keys = {page.translation_key for page in pages}
+    others = PracticePage.objects.live().filter(translation_key__in=keys)
+    for page in others.exclude(pk__in=[page.pk for page in pages]).order_by("pk"):
+        found.setdefault(page.translation_key, []).append(page)
+    return found
 
 
 class PracticeDocument(Orderable):

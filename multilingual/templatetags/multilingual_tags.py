@@ -61,3 +61,44 @@ def language_links(context) -> list[LanguageLink]:
         )
         for code, url in urls.items()
     ]
+
+
+@dataclass(frozen=True)
+class Version:
+    """One language version of a page."""
+
+    code: str
+    name: str  # in the language itself
+    url: str  # under that language's prefix
+    original: bool
+    current: bool
+
+
+@dataclass(frozen=True)
+class Versions:
+    """A page's live language versions, the original (the first written) first, and the one in
+    the reader's language if there is one: the practice page's "Also in" list and its notice."""
+
+    all: list[Version]
+    reader: Version | None
+
+    @property
+    def others(self) -> list[Version]:
+        return [version for version in self.all if not version.current]
+
+
+@register.simple_tag(takes_context=True)
+def language_versions(context, page: Page) -> Versions:
+    request = context.get("request")
+    pages = {p.pk: p for p in live_translations([page])[page.translation_key].values()}
+    pages.setdefault(page.pk, page)  # a preview of a draft
+    languages, active = set(site_languages()), active_language()
+    versions = []
+    for number, version in enumerate(sorted(pages.values(), key=lambda p: p.pk)):
+        code = getattr(version.specific_deferred, "language", "") or version.locale.language_code
+        url = url_in_language(version, code if code in languages else active, request)
+        versions.append(
+            Version(code, local_name(code), url or "", number == 0, version.pk == page.pk)
+        )
+    reader = next((version for version in versions if version.code == active), None)
+    return Versions(versions, reader)

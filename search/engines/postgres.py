@@ -18,7 +18,7 @@ from datetime import datetime, timedelta
 from django.db import connection, transaction
 from django.utils import timezone
 
-from kb.models import PracticePage
+from kb.models import PracticePage, translations_of
 from search.engines.base import (
     FACETS,
     ID_CHUNK,
@@ -658,10 +658,11 @@ class PostgresEngine:
         if not page_ids:
             return
         pages = list(
-            PracticePage.objects.live().filter(pk__in=page_ids).for_listing()
+            PracticePage.objects.live().originals().filter(pk__in=page_ids).for_listing()
             .select_related("organisation_type")
         )  # fmt: skip
-        records = [record_for(page) for page in pages]
+        translations = translations_of(pages)
+        records = [record_for(page, translations.get(page.translation_key, ())) for page in pages]
         gone = set(page_ids) - {page.pk for page in pages}
         with transaction.atomic(), connection.cursor() as cursor:
             if count_lexemes:
@@ -706,7 +707,9 @@ class PostgresEngine:
             SearchRecord.objects.filter(page_id__in=page_ids).delete()
 
     def rebuild(self, progress: Progress | None = None) -> int:
-        ids = list(PracticePage.objects.live().order_by("pk").values_list("pk", flat=True))
+        ids = list(
+            PracticePage.objects.live().originals().order_by("pk").values_list("pk", flat=True)
+        )
         with transaction.atomic():
             SearchRecord.objects.all().delete()
             with connection.cursor() as cursor:
@@ -771,7 +774,9 @@ def count_lexemes_of(cursor, page_ids: list[int] | None, *, sign: int) -> None:
         )
 
 
-def record_for(page: PracticePage) -> SearchRecord:
+def record_for(page: PracticePage, translations=()) -> SearchRecord:
+    """The practice's search record; the titles and summaries of its translations go with its
+    names, so words of the reader's language find the practice too."""
     themes = list(page.themes.all())
     groups = page.target_group_list
     recent = page.first_published_at and page.first_published_at > timezone.now() - timedelta(
@@ -779,6 +784,7 @@ def record_for(page: PracticePage) -> SearchRecord:
     )
     keywords = [t.name for t in themes] + [g.name for g in groups]
     keywords += [page.partner_title or "", page.organisation_name, page.region]
+    keywords += [text for other in translations for text in (other.title, other.summary)]
     return SearchRecord(
         page_id=page.pk,
         title=page.title,

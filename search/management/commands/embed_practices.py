@@ -19,7 +19,7 @@ class Command(BaseCommand):
         embedder = get_embedder()
         if embedder is None:
             raise CommandError(f"Meaning-based search is off: {unavailable_reason()}")
-        ids = sorted(PracticePage.objects.live().values_list("pk", flat=True))
+        ids = sorted(PracticePage.objects.live().originals().values_list("pk", flat=True))
         with tqdm(total=len(ids), unit="practice", desc="embeddings", disable=None) as bar:
             try:
                 computed = embed_practices(ids, force=all, progress=bar.update)

@@ -22,7 +22,7 @@ class Command(BaseCommand):
                             "what is no longer published, and drain the journal")  # fmt: skip
 
     def handle(self, *args, fix: bool, **options):
-        published = set(PracticePage.objects.live().values_list("pk", flat=True))
+        published = set(PracticePage.objects.live().originals().values_list("pk", flat=True))
         engines = [PostgresEngine(), *filter(None, [external_engine()])]
         total_drift = 0
         for engine in engines:

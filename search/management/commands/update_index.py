@@ -32,7 +32,7 @@ class Command(WagtailCommand):
         self._rebuild(PostgresEngine(), started)
 
     def _rebuild(self, engine, started) -> None:
-        total = PracticePage.objects.live().count()
+        total = PracticePage.objects.live().originals().count()
         with tqdm(total=total, unit="practice", desc=engine.name, disable=None) as bar:
             count = engine.rebuild(progress=bar.update)
         # What changed while the new index was being filled went to the old one: send it again.
