@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 MAX_MESSAGE_LENGTH = 5000
 
@@ -38,7 +39,7 @@ class Enquiry(models.Model):
         related_name="enquiries",
     )
     kind = models.CharField(_("type of request"), max_length=20, choices=Kind.choices)
-    name = models.CharField(_("name"), max_length=200)
+    name = models.CharField(pgettext_lazy("of a person", "name"), max_length=200)
     email = models.EmailField(_("e-mail"))
     organisation = models.CharField(_("organisation"), max_length=255, blank=True)
     message = models.TextField(_("message"), max_length=MAX_MESSAGE_LENGTH)

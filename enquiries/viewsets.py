@@ -9,6 +9,7 @@ https://docs.wagtail.org/en/stable/extending/generic_views.html
 from __future__ import annotations
 
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from wagtail.admin.panels import FieldPanel, HelpPanel, MultiFieldPanel
 from wagtail.admin.ui.tables import Column, DateColumn, StatusTagColumn
@@ -69,7 +70,7 @@ class EnquiryViewSet(ModelViewSet):
 
     list_display = [
         "__str__",
-        Column("name", label=_("From")),
+        Column("name", label=pgettext_lazy("who sent a request", "From")),
         Column("organisation", label=_("Organisation")),
         Column("partner", label=_("Partner"), accessor="partner.title"),
         StatusTagColumn(

@@ -9,7 +9,8 @@ import pytest
 from django.core import mail
 from django.core.management import call_command
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
+from django.utils.translation import gettext
 
 from enquiries.models import Enquiry
 
@@ -166,13 +167,17 @@ def test_a_study_visit_request_is_stored_and_e_mailed_to_the_practice(
     assert enquiry.notified_at is not None
     assert "203.0.113.9" not in enquiry.sender_hash and len(enquiry.sender_hash) == 64
 
-    [message] = mail.outbox
+    message, receipt = mail.outbox
     assert message.to == ["kitchens@brzeziny.example.org"]
     assert message.reply_to == ["jan@gemeente.example.nl"]
     assert message.subject == "Study-visit request: Neighbourhood kitchens"
     assert "Gemeente Utrecht" in message.body and "Number of visitors: 6" in message.body
     assert enquiry.visit_from.strftime("%-d %B %Y") in message.body
     assert f"http://testserver/admin/requests/edit/{enquiry.pk}/" in message.body
+    # The sender gets a receipt of what was sent, and to whom.
+    assert receipt.to == ["jan@gemeente.example.nl"]
+    assert receipt.subject == "Your study-visit request about Neighbourhood kitchens has been sent"
+    assert "City of Brzeziny" in receipt.body and "Number of visitors: 6" in receipt.body
 
     sent = client.get(response["Location"])
     assert "Your message has been sent" in sent.content.decode()
@@ -187,7 +192,10 @@ def test_without_a_practice_contact_the_partner_gets_the_e_mail(
     partner.save()
     with django_capture_on_commit_callbacks(execute=True):
         client.post(contact_url(practice_b), visit_data(kind="question"))
-    assert [m.to for m in mail.outbox] == [["info@mechelen.example.be"]]
+    assert [m.to for m in mail.outbox] == [
+        ["info@mechelen.example.be"],
+        ["jan@gemeente.example.nl"],
+    ]
     assert mail.outbox[0].subject == "Question about Buddy project"
 
 
@@ -205,7 +213,7 @@ def test_the_request_is_kept_when_the_mail_server_fails(
     # The mail server is back: the pending e-mail goes out.
     settings.MAILERS = {"default": {"BACKEND": "django.core.mail.backends.locmem.EmailBackend"}}
     call_command("send_enquiry_notifications", verbosity=0)
-    assert [m.to for m in mail.outbox] == [["kitchens@brzeziny.example.org"]]
+    assert ["kitchens@brzeziny.example.org"] in [m.to for m in mail.outbox]
     enquiry.refresh_from_db()
     assert enquiry.notified_at is not None
 
@@ -270,3 +278,18 @@ def test_the_limit_also_counts_per_e_mail_address_and_only_the_last_hour(client,
     Enquiry.objects.update(created_at=timezone.now() - timedelta(hours=1, minutes=1))
     response = client.post(contact_url(practice_a), visit_data(email="ana@example.org"))
     assert response.status_code == 302
+
+
+def test_the_receipt_is_in_the_language_the_sender_wrote_in(
+    client, practice_a, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post("/pl" + contact_url(practice_a), visit_data())
+    assert response.status_code == 302
+    assert Enquiry.objects.get().language == "pl"
+    partner_mail, receipt = mail.outbox
+    with translation.override("pl"):
+        expected = gettext("Number of visitors")
+    assert expected != "Number of visitors"  # the Polish catalogue has it
+    assert f"{expected}: 6" in receipt.body
+    assert "Number of visitors: 6" in partner_mail.body  # the team reads English
