@@ -19,6 +19,7 @@ CONTEXT_FIELDS = ("country", "population", "budget", "theme", "target_group", "f
 MAX_AMOUNT = 2_000_000_000
 MAX_ID = 2**31 - 1  # PostgreSQL integer
 SEPARATORS = re.compile(r"[\s,'’_]")  # "250 000", "250,000", "250'000"
+THOUSANDS_DOTS = re.compile(r"\d{1,3}(\.\d{3})+")  # "250.000", "1.234.567" (es, nl, ro, ...)
 
 
 def country_choices() -> list[tuple[str, str]]:
@@ -33,6 +34,8 @@ class WholeNumberField(forms.IntegerField):
     def to_python(self, value):
         if isinstance(value, str):
             value = SEPARATORS.sub("", value)
+            if THOUSANDS_DOTS.fullmatch(value):  # not "250" (Django drops a trailing ".000")
+                value = value.replace(".", "")
         return super().to_python(value)
 
 

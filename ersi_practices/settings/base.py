@@ -124,6 +124,9 @@ LANGUAGES = WAGTAIL_CONTENT_LANGUAGES = [
 ]
 WAGTAIL_I18N_ENABLED = True
 LOCALE_PATHS = [BASE_DIR / "locale"]
+# Dates and numbers in the reader's locale (Django's formats, plus English as the network writes
+# it and the two languages Django has none for).
+FORMAT_MODULE_PATH = ["ersi_practices.formats"]
 # The language switcher's choice is remembered for a year (multilingual/views.py).
 LANGUAGE_COOKIE_AGE = 365 * 24 * 3600
 USE_I18N = True
