@@ -8,7 +8,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 
 .DEFAULT_GOAL := help
-.PHONY: help lock setup messages gettext run worker test-search eval-search bench-search bench-export serve demo admin migrate test test-fast test-browser lint format check browser db-stop db-shell clean
+.PHONY: help lock setup messages messages-update gettext run worker test-search eval-search bench-search bench-export serve demo admin migrate test test-fast test-browser lint format check browser db-stop db-shell clean
 
 help: ## List the targets
 	@grep -hE '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F ':.*## ' '{printf "  make %-14s %s\n", $$1, $$2}'
@@ -51,6 +51,12 @@ messages: $(PO_FILES:.po=.mo) ## Compile the interface translations (gettext's m
 
 locale/%.mo: locale/%.po | gettext
 	@msgfmt --check-format -o $@ $<
+
+messages-update: setup ## Bring every catalogue up to date with the strings of the code (then translate the new entries)
+	$(VENV)/bin/python manage.py makemessages -a -d django --no-obsolete \
+	  --ignore=.venv --ignore=var --ignore=tests --ignore=docs
+	$(VENV)/bin/python manage.py makemessages -a -d djangojs --no-obsolete \
+	  --ignore=.venv --ignore=var --ignore=tests --ignore=docs --ignore=static/vendor
 
 gettext: ## Install gettext (msgfmt, xgettext) when it is missing
 	@command -v msgfmt >/dev/null || { \

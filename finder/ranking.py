@@ -39,6 +39,7 @@ def candidates(context: Context, include: int | None = None) -> QuerySet[Practic
     """
     practices = (
         PracticePage.objects.live()
+        .one_per_practice()  # in the reader's language where translated, each practice once
         .for_listing()
         .prefetch_related("funding_sources", "adaptations")
         .annotate(has_evidence=ExpressionWrapper(~Q(evidence=""), output_field=BooleanField()))

@@ -31,6 +31,12 @@ DATA_DIR = Path(__file__).resolve().parent / "data"
 TAXONOMY_FILE = DATA_DIR / "taxonomy.json"
 PARTNERS_FILE = DATA_DIR / "partners.json"
 DEMO_PRACTICES_FILE = DATA_DIR / "demo_practices.jsonl"
+# Practices written in the partners' languages, some with translations (docs/import-format.md).
+DEMO_MULTILINGUAL_FILE = DATA_DIR / "demo_practices_multilingual.jsonl"
+DEMO_PRACTICES_FILES = {
+    "Demo practices": DEMO_PRACTICES_FILE,
+    "Demo practices in the partners' languages": DEMO_MULTILINGUAL_FILE,
+}
 DEMO_CURATION_FILE = DATA_DIR / "demo_curation.json"
 
 TAXONOMY_MODELS = {

@@ -69,12 +69,18 @@ class Locator:
     """Places partners and practices, knowing every live partner (one query)."""
 
     def __init__(self, partners: list[PartnerPage]) -> None:
-        self.partners = partners
-        self.by_path = {partner.path: partner for partner in partners}
+        # A partner's page in another language's tree is an alias: it holds the practices
+        # written in that language, and stands for the partner it repeats.
+        self.partners = [partner for partner in partners if partner.alias_of_id is None]
+        originals = {partner.pk: partner for partner in self.partners}
+        self.by_path = {p.path: originals.get(p.alias_of_id, p) for p in partners}
 
     @classmethod
     def load(cls) -> Locator:
-        fields = ("title", "slug", "path", "url_path", "country", "city", "latitude", "longitude")
+        fields = (
+            "title", "slug", "path", "url_path", "country", "city", "latitude", "longitude",
+            "alias_of",
+        )  # fmt: skip
         return cls(list(PartnerPage.objects.live().only(*fields).order_by("title")))
 
     def partner_of(self, practice: PracticePage) -> PartnerPage | None:

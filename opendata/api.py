@@ -171,7 +171,8 @@ class PublicPagesAPIViewSet(PagesAPIViewSet):
     detail_only_fields = [*PagesAPIViewSet.detail_only_fields, "license"]
 
     def get_queryset(self) -> QuerySet:
-        public = self.get_base_queryset().values("pk")
+        # An alias (a partner's page in another language's tree) repeats its original.
+        public = self.get_base_queryset().filter(alias_of__isnull=True).values("pk")
         return self.model.objects.filter(pk__in=public)
 
     def finalize_response(self, request, response, *args, **kwargs):

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from django import template
 from django.urls import reverse, translate_url
 from django.utils.http import urlencode
+from django.utils.translation import get_language_info, gettext
 
 from wagtail.models import Page
 
@@ -102,3 +103,20 @@ def language_versions(context, page: Page) -> Versions:
         )
     reader = next((version for version in versions if version.code == active), None)
     return Versions(versions, reader)
+
+
+@register.filter
+def language_name(code: str) -> str:
+    """A language's name in the reader's language ("hiszpański" for "es" read in Polish)."""
+    try:
+        return str(get_language_info(code)["name_translated"])
+    except KeyError:
+        return code
+
+
+@register.filter
+def interface_title(title: str) -> str:
+    """The title of a structural page ("Partners", "Collections", set by the seeding) in the
+    reader's language: those titles are interface words with a catalogue entry; any other
+    title is returned as it is."""
+    return gettext(title) if title else title

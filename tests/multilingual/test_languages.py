@@ -5,6 +5,8 @@ import pytest
 from django.conf import settings
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
+from django.utils import translation
+from django.utils.translation import gettext
 
 from wagtail.models import GroupPagePermission, Locale
 
@@ -145,3 +147,20 @@ def test_the_sitemap_costs_the_same_queries_for_more_pages(client, practice, par
     with CaptureQueriesContext(connection) as more:
         client.get("/sitemap-pages.xml")
     assert len(more) == len(few)
+
+
+def test_structural_pages_are_titled_in_the_readers_language(client, partners):
+    with translation.override("pl"):
+        expected = gettext("Partners")
+    assert expected != "Partners"
+    html = client.get("/pl/partners/").content.decode()
+    assert f"<h1>{expected}</h1>" in html
+    assert f"<title>{expected} · ERSI Practices</title>" in html
+    partner = client.get("/pl/partners/lodzkie-region/").content.decode()
+    assert f">{expected}</a>" in partner  # in the breadcrumbs
+
+
+def test_a_practices_language_is_named_in_the_readers_language(client, polish_practice):
+    html = client.get("/es" + polish_practice.url).content.decode()
+    with translation.override("es"):
+        assert f"<dd>{gettext('Polish')}</dd>" in html

@@ -6,7 +6,7 @@ from kb.importing import PracticeImporter
 from kb.roles import setup_roles
 from kb.seeding import (
     DEMO_CURATION_FILE,
-    DEMO_PRACTICES_FILE,
+    DEMO_PRACTICES_FILES,
     seed_collection_index,
     seed_demo_curation,
     seed_partners,
@@ -38,13 +38,14 @@ class Command(BaseCommand):
                           "network administrators, review workflow")  # fmt: skip
         if no_practices:
             return
-        with DEMO_PRACTICES_FILE.open(encoding="utf-8") as lines:
-            report = PracticeImporter(publish=True).run(lines)
-        for error in report.errors:
-            self.stderr.write(self.style.ERROR(str(error)))
-        self.stdout.write(f"Demo practices: {report}")
-        if report.errors:
-            raise CommandError("The demo data has errors (listed above).")
+        for label, path in DEMO_PRACTICES_FILES.items():
+            with path.open(encoding="utf-8") as lines:
+                report = PracticeImporter(publish=True).run(lines)
+            for error in report.errors:
+                self.stderr.write(self.style.ERROR(f"{path.name}: {error}"))
+            self.stdout.write(f"{label}: {report}")
+            if report.errors:
+                raise CommandError("The demo data has errors (listed above).")
         if DEMO_CURATION_FILE.exists():
             self.stdout.write(
                 f"Demo assessments and collections: {seed_demo_curation(collections)}"
