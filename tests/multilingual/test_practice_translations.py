@@ -202,3 +202,13 @@ def test_feeds_list_each_practice_once_in_the_chosen_language(client, spanish):
     assert SPANISH["translations"]["pl"]["title"] in polish
     assert "/pl/partners/" in polish  # links in the chosen language
     assert client.get("/feeds/practices/?language=xx").status_code == 400
+
+
+def test_a_translation_has_the_same_similar_practices_as_its_original(spanish):
+    from search.templatetags.search_tags import similar_practices
+
+    polish = spanish.get_translation(Locale.objects.get(language_code="pl")).specific
+    of_original = similar_practices(spanish)
+    of_translation = similar_practices(polish)
+    assert [p.translation_key for p in of_translation] == [p.translation_key for p in of_original]
+    assert spanish.translation_key not in {p.translation_key for p in of_translation}
