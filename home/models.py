@@ -49,10 +49,13 @@ class HomePage(ReadableInEveryLanguage, Page):
             "partners": PartnerPage.objects.live().values("translation_key").distinct().count(),
             "countries": practices.exclude(country="").values("country").distinct().count(),
         }
-        context["partner_index"] = PartnerIndexPage.objects.live().child_of(self).first()
-        context["collection_index"] = CollectionIndexPage.objects.live().child_of(self).first()
+        # Under another language's prefix this page is an alias of the English home page,
+        # which holds the indexes and the collections.
+        home = self.alias_of.specific if self.alias_of_id else self
+        context["partner_index"] = PartnerIndexPage.objects.live().child_of(home).first()
+        context["collection_index"] = CollectionIndexPage.objects.live().child_of(home).first()
         context["featured_collections"] = (
-            CollectionPage.objects.live().descendant_of(self).filter(featured=True)
+            CollectionPage.objects.live().descendant_of(home).filter(featured=True)
             .order_by("title").prefetch_related("items")[:3]
         )  # fmt: skip
         return context

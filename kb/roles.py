@@ -23,6 +23,7 @@ from wagtail.models import (
     GroupApprovalTask,
     GroupCollectionPermission,
     GroupPagePermission,
+    Locale,
     Page,
     PagePermissionTester,
     Workflow,
@@ -47,8 +48,10 @@ ADMIN_COLLECTION_PERMISSIONS = [
     ("wagtailcore", "add_collection"), ("wagtailcore", "change_collection"),
     ("wagtailcore", "delete_collection"),
 ]  # fmt: skip
+# Wagtail's "Translate" action (simple_translation): partner editors and the panel translate.
+TRANSLATE = ("simple_translation", "submit_translation")
 EXPERT_MODEL_PERMISSIONS = [
-    ("wagtailadmin", "access_admin"),
+    ("wagtailadmin", "access_admin"), TRANSLATE,
     ("kb", "add_assessment"), ("kb", "change_assessment"), ("kb", "delete_assessment"),
     ("kb", "view_assessment"),
     ("kb", "add_theme"), ("kb", "change_theme"), ("kb", "view_theme"),
@@ -97,8 +100,9 @@ def _grant_collection(group: Group, collection: Collection, permissions) -> None
 
 @transaction.atomic
 def setup_roles() -> dict[str, int]:
-    partner_index = PartnerIndexPage.objects.first()
-    collection_index = CollectionIndexPage.objects.first()
+    default = Locale.get_default()
+    partner_index = PartnerIndexPage.objects.filter(locale=default).first()
+    collection_index = CollectionIndexPage.objects.filter(locale=default).first()
     # A flushed database (tests) has lost the root collection of Wagtail's migration.
     root_collection = Collection.get_first_root_node() or Collection.add_root(name="Root")
     media = _permissions(MEDIA_PERMISSIONS)
@@ -112,18 +116,21 @@ def setup_roles() -> dict[str, int]:
     panel, _ = Group.objects.get_or_create(name=EXPERT_PANEL)
     panel.permissions.set(_permissions(EXPERT_MODEL_PERMISSIONS))
     if partner_index:
-        _grant_pages(panel, partner_index, ["change", "publish", "lock", "unlock"])
+        for index in partner_index.get_translations(inclusive=True):
+            _grant_pages(panel, index, ["change", "publish", "lock", "unlock"])
     if collection_index:
         _grant_pages(panel, collection_index, ["add", "change", "publish"])
     _grant_collection(panel, root_collection, [p for p in media if p.codename.startswith("choose")])
 
-    partners = list(PartnerPage.objects.order_by("path"))
-    access_admin = _permissions([("wagtailadmin", "access_admin")])
+    partners = list(PartnerPage.objects.filter(locale=default).order_by("path"))
+    access_admin = _permissions([("wagtailadmin", "access_admin"), TRANSLATE])
     for partner in partners:
         group, _ = Group.objects.get_or_create(name=partner_group_name(partner))
         group.permissions.set(access_admin)
         grant_inbox_permissions(group)  # questions and study-visit requests (enquiries app)
-        _grant_pages(group, partner, ["add", "change"])
+        # The partner's pages in every language's tree (its practices written in them).
+        for version in partner.get_translations(inclusive=True):
+            _grant_pages(group, version, ["add", "change"])
         collection = _partner_collection(root_collection, partner)
         _grant_collection(group, collection, media)
 
@@ -155,8 +162,9 @@ def setup_workflow(reviewers: list[Group], partner_index: PartnerIndexPage | Non
         task = GroupApprovalTask.objects.create(name="Expert panel approval")
     task.groups.set(reviewers)
     WorkflowTask.objects.get_or_create(workflow=workflow, task=task, defaults={"sort_order": 0})
-    if partner_index:
-        WorkflowPage.objects.update_or_create(page=partner_index, defaults={"workflow": workflow})
+    if partner_index:  # and its versions in the other languages' trees
+        for index in partner_index.get_translations(inclusive=True):
+            WorkflowPage.objects.update_or_create(page=index, defaults={"workflow": workflow})
     return workflow
 
 

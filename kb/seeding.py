@@ -6,9 +6,10 @@ import json
 from dataclasses import dataclass
 from pathlib import Path
 
+from django.conf import settings
 from django.db import transaction
 
-from wagtail.models import Page
+from wagtail.models import Locale, Page
 
 from kb.models import (
     ActivityType,
@@ -26,6 +27,7 @@ from kb.models import (
     Theme,
 )
 from kb.text import plain_to_html
+from multilingual.languages import site_languages
 
 DATA_DIR = Path(__file__).resolve().parent / "data"
 TAXONOMY_FILE = DATA_DIR / "taxonomy.json"
@@ -110,6 +112,29 @@ def seed_partners(home: Page, path: Path = PARTNERS_FILE) -> SeedReport:
         index.add_child(instance=page)
         page.save_revision().publish()
         report.created += 1
+    return report
+
+
+def seed_language_trees(home: Page, languages: list[str] | None = None) -> SeedReport:
+    """Every site language gets the home page, the partner index and the partners as aliases
+    (Wagtail keeps them in step with the English pages), so that a practice can be translated
+    into any language from the admin: Wagtail's "Translate" needs the parent in that language."""
+    report = SeedReport()
+    pages = [
+        home,
+        *PartnerIndexPage.objects.child_of(home),
+        *PartnerPage.objects.descendant_of(home),
+    ]
+    for code in languages or site_languages():
+        if code == settings.LANGUAGE_CODE:
+            continue
+        locale = Locale.objects.get_or_create(language_code=code)[0]
+        for page in pages:  # parents first: home, index, partners
+            if page.has_translation(locale):
+                report.existing += 1
+                continue
+            page.copy_for_translation(locale, copy_parents=True, alias=True)
+            report.created += 1
     return report
 
 

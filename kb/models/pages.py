@@ -61,8 +61,9 @@ class PartnerIndexPage(ReadableInEveryLanguage, Page):
 
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)
+        index = self.alias_of.specific if self.alias_of_id else self  # under other prefixes
         context["partners"] = (
-            PartnerPage.objects.child_of(self)
+            PartnerPage.objects.child_of(index)
             .live()
             .select_related("organisation_type")
             .annotate(practice_count=live_practice_count())

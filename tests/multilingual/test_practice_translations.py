@@ -4,6 +4,7 @@ import json
 
 import pytest
 
+from django.contrib.auth.models import Group
 from django.utils import translation
 from django.utils.translation import gettext
 
@@ -212,3 +213,33 @@ def test_a_translation_has_the_same_similar_practices_as_its_original(spanish):
     of_translation = similar_practices(polish)
     assert [p.translation_key for p in of_translation] == [p.translation_key for p in of_original]
     assert spanish.translation_key not in {p.translation_key for p in of_translation}
+
+
+def test_an_editor_translates_a_practice_into_any_language_from_the_admin(client, home, partners):
+    from django.contrib.auth import get_user_model
+
+    from wagtail.models import WorkflowPage
+
+    from kb.roles import partner_group_name, setup_roles
+    from kb.seeding import seed_language_trees
+
+    seed_language_trees(home, ["ro"])
+    setup_roles()
+    import_rows(ENGLISH)
+    english = PracticePage.objects.get(external_id="tep-english")
+    editor = get_user_model().objects.create_user("editor", password="x")
+    editor.groups.add(Group.objects.get(name=partner_group_name(english.get_parent().specific)))
+    client.force_login(editor)
+    romanian = Locale.objects.get(language_code="ro")
+    form = client.get(f"/admin/translation/submit/page/{english.pk}/")
+    assert form.status_code == 200
+    response = client.post(
+        f"/admin/translation/submit/page/{english.pk}/", {"locales": [romanian.pk]}
+    )
+    assert response.status_code == 302
+    copy = english.get_translation(romanian).specific
+    assert copy.language == "ro" and not copy.live
+    # The copy is the partner's to edit, and goes through the panel's review.
+    assert copy.permissions_for_user(editor).can_edit()
+    index = copy.get_ancestors().type(PartnerIndexPage).get()
+    assert WorkflowPage.objects.filter(page=index).exists()

@@ -9,6 +9,7 @@ from kb.seeding import (
     DEMO_PRACTICES_FILES,
     seed_collection_index,
     seed_demo_curation,
+    seed_language_trees,
     seed_partners,
     seed_taxonomy,
 )
@@ -33,6 +34,9 @@ class Command(BaseCommand):
         self.stdout.write(f"Taxonomy: {seed_taxonomy()}")
         self.stdout.write(f"Partners: {seed_partners(home)}")
         collections = seed_collection_index(home)
+        # Before the roles, which give each partner group its pages in every language.
+        languages = seed_language_trees(home)
+        self.stdout.write(f"Partner pages in the other languages: {languages}")
         roles = setup_roles()
         self.stdout.write(f"Roles: {roles['partner_groups']} partner editor groups, expert panel, "
                           "network administrators, review workflow")  # fmt: skip
