@@ -10,6 +10,9 @@ from wagtail.documents import urls as wagtaildocs_urls
 from multilingual import urls as multilingual_urls
 from search import views as search_views
 
+# 503 when the database is unreachable, else the 500 page (ersi_practices/errors.py).
+handler500 = "ersi_practices.errors.server_error"
+
 urlpatterns = [
     path("django-admin/", admin.site.urls),
     path("admin/", include(wagtailadmin_urls)),

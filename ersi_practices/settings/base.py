@@ -6,9 +6,11 @@ from pathlib import Path
 import dj_database_url
 
 from django.conf.locale import LANG_INFO
+from django.utils.csp import CSP
 from django.utils.translation import gettext_lazy as _
 
 from ersi_practices.database import database_url
+from ersi_practices.security import tile_source
 from search.engines.config import wagtail_search_backends
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
@@ -22,6 +24,7 @@ INSTALLED_APPS = [
     "maps",
     "opendata",
     "multilingual",
+    "ersi_practices",  # operations: backup and restore (ersi_practices/backups.py)
     "wagtail.contrib.forms",
     "wagtail.contrib.redirects",
     "wagtail.contrib.simple_translation",
@@ -57,10 +60,16 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # Security headers: SECURE_CSP (ADMIN_CSP under /admin/) and PERMISSIONS_POLICY, below.
+    "django.middleware.csp.ContentSecurityPolicyMiddleware",
+    "ersi_practices.security.AdminContentSecurityPolicyMiddleware",
+    "ersi_practices.security.PermissionsPolicyMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "multilingual.middleware.PreferredLanguageMiddleware",
     "django.middleware.common.CommonMiddleware",
+    # A wrong method gets a message with its 405, not an empty body.
+    "ersi_practices.not_allowed.MethodNotAllowedMessageMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
@@ -80,6 +89,7 @@ TEMPLATES = [
             "context_processors": [
                 "django.template.context_processors.debug",
                 "django.template.context_processors.request",
+                "django.template.context_processors.csp",
                 "django.template.context_processors.i18n",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
@@ -91,7 +101,14 @@ TEMPLATES = [
 ]
 
 # DATABASE_URL, or the embedded PostgreSQL under var/ (see ersi_practices/database.py).
-DATABASES = {"default": dj_database_url.parse(database_url(), conn_max_age=60)}
+# A database that is down gets a 503 page within the connect timeout, and each request checks
+# its kept-alive connection first, so the site recovers by itself (ersi_practices/errors.py).
+DATABASES = {
+    "default": dj_database_url.parse(database_url(), conn_max_age=60, conn_health_checks=True)
+}
+DATABASES["default"].setdefault("OPTIONS", {}).setdefault(
+    "connect_timeout", int(os.environ.get("DATABASE_CONNECT_TIMEOUT", "5"))
+)
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_PASSWORD_VALIDATORS = [
@@ -145,12 +162,22 @@ STORAGES = {
 
 # Wagtail's page editor can post many fields for a structured page.
 DATA_UPLOAD_MAX_NUMBER_FIELDS = 10_000
+# A request's body apart from its files (Django's default, stated): the page editor's fields.
+DATA_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
+# Uploaded files past this size go to a temporary file instead of memory (Django's default).
+FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
 
 WAGTAIL_SITE_NAME = "ERSI Practices"
 WAGTAILADMIN_BASE_URL = os.environ.get("BASE_URL", "http://127.0.0.1:8000")
+# Uploads in the admin: Wagtail's forms refuse other types and larger files with a message
+# (https://docs.wagtail.org/en/stable/reference/settings.html#images). No SVG: it can carry
+# scripts. A reverse proxy in front should accept bodies a little over the larger limit.
 WAGTAILDOCS_EXTENSIONS = ["csv", "docx", "odt", "ods", "odp", "pdf", "pptx", "rtf", "txt", "xlsx"]
 WAGTAILDOCS_MAX_UPLOAD_SIZE = 20 * 1024 * 1024
+WAGTAILDOCS_DOCUMENT_FORM_BASE = "kb.forms.DocumentForm"  # one message when a file is refused
+WAGTAILIMAGES_EXTENSIONS = ["avif", "gif", "jpg", "jpeg", "png", "webp"]
 WAGTAILIMAGES_MAX_UPLOAD_SIZE = 10 * 1024 * 1024
+WAGTAILIMAGES_MAX_IMAGE_PIXELS = 128_000_000
 WAGTAIL_ALLOW_UNICODE_SLUGS = False
 TAGGIT_CASE_INSENSITIVE = True
 
@@ -217,3 +244,76 @@ MAP_TILES = {
     "url": os.environ.get("MAP_TILE_URL", "https://tile.openstreetmap.org/{z}/{x}/{y}.png"),
     "attribution": "© OpenStreetMap contributors",
 }
+
+# Security headers on every response (see ersi_practices/security.py and README "Production").
+# The public site's Content Security Policy: scripts, styles and requests from this site only, no
+# inline script and no eval (a template that needs an inline script gives it
+# nonce="{{ csp_nonce }}"); images also from the map's tile server, and as data: URLs (Leaflet
+# swaps a tile it cancels for an empty data: image).
+# https://docs.djangoproject.com/en/6.1/howto/csp/
+SECURE_CSP = {
+    "default-src": [CSP.SELF],
+    "script-src": [CSP.SELF, CSP.NONCE],
+    "style-src": [CSP.SELF],
+    "img-src": [CSP.SELF, "data:", *filter(None, [tile_source(MAP_TILES["url"])])],
+    "connect-src": [CSP.SELF],
+    "object-src": [CSP.NONE],
+    "base-uri": [CSP.SELF],
+    "form-action": [CSP.SELF],
+    "frame-ancestors": [CSP.NONE],
+}
+# The Wagtail admin (paths under /admin/) gets its own policy: Wagtail 8 still writes inline
+# scripts and styles (InlinePanel, date pickers, choosers, rich text toolbars), shows uploads as
+# data: and blob: images, frames its own previews and asks releases.wagtail.org for the latest
+# version. https://github.com/wagtail/wagtail/issues/1288
+ADMIN_CSP = {
+    **SECURE_CSP,
+    "script-src": [CSP.SELF, CSP.UNSAFE_INLINE],
+    "style-src": [CSP.SELF, CSP.UNSAFE_INLINE],
+    "img-src": [CSP.SELF, "data:", "blob:"],
+    "connect-src": [CSP.SELF, "https://releases.wagtail.org"],
+    "frame-src": [CSP.SELF],
+    "frame-ancestors": [CSP.SELF],
+}
+# No editor's e-mail address goes to Gravatar (nor an image from it into the admin): Wagtail
+# shows its default avatar, or the one the editor uploads under Account.
+WAGTAIL_GRAVATAR_PROVIDER_URL = None
+X_FRAME_OPTIONS = "DENY"  # for browsers without frame-ancestors; Wagtail's previews say SAMEORIGIN
+SECURE_CONTENT_TYPE_NOSNIFF = True
+# Other sites get the origin only, never a path or a query; tile servers ask for it.
+SECURE_REFERRER_POLICY = "strict-origin-when-cross-origin"
+# Browser features the site never uses, refused to it and to anything it embeds.
+PERMISSIONS_POLICY = {
+    feature: []
+    for feature in (
+        "accelerometer",
+        "camera",
+        "geolocation",
+        "gyroscope",
+        "magnetometer",
+        "microphone",
+        "payment",
+        "usb",
+    )
+}
+
+# Requests per client (IP address) and window on the search API, as (requests, seconds); past
+# the limit a 429 with Retry-After (ersi_practices/ratelimit.py). 0 switches a limit off.
+RATE_LIMITS = {
+    "search": (int(os.environ.get("RATE_LIMIT_SEARCH", "120")), 60),
+    "suggest": (int(os.environ.get("RATE_LIMIT_SUGGEST", "600")), 60),
+}
+# The counters live in their own cache, so that nothing else evicts them. Local memory counts
+# per process; a cache the processes share (e.g. Redis) counts per client across them.
+RATE_LIMIT_CACHE = "ratelimit"
+CACHES = {
+    "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
+    "ratelimit": {
+        "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+        "LOCATION": "ratelimit",
+        "OPTIONS": {"MAX_ENTRIES": 50_000},
+    },
+}
+# Behind a reverse proxy, the request header that carries the visitor's address (e.g.
+# HTTP_X_REAL_IP); the rate limits and the contact form count per address.
+CLIENT_IP_HEADER = os.environ.get("CLIENT_IP_HEADER") or None

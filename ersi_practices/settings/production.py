@@ -17,6 +17,31 @@ CSRF_TRUSTED_ORIGINS = [o for o in os.environ.get("CSRF_TRUSTED_ORIGINS", "").sp
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 SESSION_COOKIE_SECURE = CSRF_COOKIE_SECURE = True
 SECURE_CONTENT_TYPE_NOSNIFF = True
+
+
+def _env_flag(name: str, default: bool) -> bool:
+    """A yes/no variable: true/false (or 1/0, yes/no, on/off); unset or empty: the default."""
+    value = os.environ.get(name, "").strip().lower()
+    if value in ("true", "1", "yes", "on"):
+        return True
+    if value in ("false", "0", "no", "off"):
+        return False
+    if value:
+        raise ImproperlyConfigured(f"{name} must be true or false, not {os.environ[name]!r}.")
+    return default
+
+
+# HTTPS only: plain HTTP is redirected (SECURE_SSL_REDIRECT=false when the proxy in front
+# already does it), and browsers are told by HSTS to use HTTPS for SECURE_HSTS_SECONDS (a year
+# by default; 0 switches HSTS off), on the subdomains too and with the preload flag unless
+# switched off. https://docs.djangoproject.com/en/6.1/ref/middleware/#http-strict-transport-security
+SECURE_SSL_REDIRECT = _env_flag("SECURE_SSL_REDIRECT", True)
+try:
+    SECURE_HSTS_SECONDS = int(os.environ.get("SECURE_HSTS_SECONDS") or 365 * 24 * 3600)
+except ValueError:
+    raise ImproperlyConfigured("SECURE_HSTS_SECONDS must be a number of seconds.") from None
+SECURE_HSTS_INCLUDE_SUBDOMAINS = _env_flag("SECURE_HSTS_INCLUDE_SUBDOMAINS", True)
+SECURE_HSTS_PRELOAD = _env_flag("SECURE_HSTS_PRELOAD", True)
 MIDDLEWARE.insert(1, "whitenoise.middleware.WhiteNoiseMiddleware")  # noqa: F405
 STORAGES["staticfiles"] = {  # noqa: F405
     "BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"
@@ -35,6 +60,3 @@ if os.environ.get("EMAIL_HOST"):
             },
         },
     }
-# Behind a reverse proxy, the header that carries the visitor's address (e.g. HTTP_X_REAL_IP);
-# the contact form's rate limit counts per address (enquiries/limits.py).
-ENQUIRIES_CLIENT_IP_HEADER = os.environ.get("CLIENT_IP_HEADER") or None
