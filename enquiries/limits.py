@@ -8,11 +8,11 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from django.conf import settings
 from django.db.models import Q
 from django.http import HttpRequest
 from django.utils import timezone
-from django.utils.crypto import salted_hmac
+
+from ersi_practices.ratelimit import client_hash
 
 from .models import Enquiry
 
@@ -20,16 +20,8 @@ MAX_REQUESTS = 5
 WINDOW = timedelta(hours=1)
 
 
-def client_ip(request: HttpRequest) -> str:
-    """REMOTE_ADDR, or the header named by ENQUIRIES_CLIENT_IP_HEADER (e.g. "HTTP_X_REAL_IP")
-    when a reverse proxy that sets it stands in front of the site."""
-    header = getattr(settings, "ENQUIRIES_CLIENT_IP_HEADER", None)
-    value = request.META.get(header, "") if header else ""
-    return value.split(",")[0].strip() or request.META.get("REMOTE_ADDR", "")
-
-
 def sender_hash(request: HttpRequest) -> str:
-    return salted_hmac("enquiries.sender", client_ip(request), algorithm="sha256").hexdigest()
+    return client_hash(request, "enquiries.sender")
 
 
 def is_rate_limited(address_hash: str, email: str) -> bool:

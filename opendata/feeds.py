@@ -15,6 +15,7 @@ from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils import translation
 from django.utils.feedgenerator import Atom1Feed
+from django.utils.html import escape
 from django.utils.translation import gettext as _
 
 from wagtail.api.utils import get_full_url
@@ -88,7 +89,9 @@ class PracticesFeed(Feed):
         return item.title
 
     def item_description(self, item: PracticePage) -> str:
-        return item.summary
+        """Atom's <summary type="html"> is read as HTML: the plain-text summary is escaped, so
+        that a reader shows what it says rather than running it."""
+        return escape(item.summary)
 
     def item_link(self, item: PracticePage) -> str:
         return item.full_url

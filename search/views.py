@@ -9,6 +9,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
+from ersi_practices.ratelimit import rate_limit
 from kb.models import PartnerPage, PracticePage, TargetGroup, Theme
 from multilingual.languages import site_languages
 from multilingual.routing import live_translations
@@ -21,6 +22,7 @@ from search.service import SearchResponse, facet_vocabulary, run_search, search_
 
 SUGGEST_LIMIT = 8
 SUGGEST_MIN_LENGTH = 2
+SUGGEST_MAX_LENGTH = 100  # characters of the query that count
 
 
 def _vocabulary_sets(vocabulary: dict[str, dict[str, str]]) -> dict[str, set[str]]:
@@ -40,6 +42,7 @@ def search_page(request: HttpRequest) -> HttpResponse:
 
 
 @require_GET
+@rate_limit("search")
 def search_api(request: HttpRequest) -> JsonResponse:
     """`language` (a site language) shows each practice in that language where it has a
     translation, and the messages too; the default is the language of the address."""
@@ -123,9 +126,10 @@ def response_json(request: HttpRequest, response: SearchResponse) -> dict:
 
 
 @require_GET
+@rate_limit("suggest")
 def suggest_api(request: HttpRequest) -> JsonResponse:
     """Suggestions while typing: practice titles, themes, target groups and partners."""
-    q = " ".join(request.GET.get("q", "").split())[:100]
+    q = " ".join(request.GET.get("q", "").split())[:SUGGEST_MAX_LENGTH]
     if len(q) < SUGGEST_MIN_LENGTH:
         return JsonResponse({"query": q, "suggestions": []})
     engine = get_engine()
