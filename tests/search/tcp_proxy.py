@@ -1,4 +1,7 @@
-"""A TCP forwarder that a test can switch off and on: an engine outage without killing it."""
+"""A TCP forwarder that a test can switch off and on: an engine outage without killing it.
+
+The target is a host and port, or a Unix socket's path (target_port None), e.g. the embedded
+PostgreSQL's."""
 
 from __future__ import annotations
 
@@ -7,7 +10,7 @@ import threading
 
 
 class SwitchableProxy:
-    def __init__(self, target_host: str, target_port: int) -> None:
+    def __init__(self, target_host: str, target_port: int | None) -> None:
         self.target = (target_host, target_port)
         self._listener: socket.socket | None = None
         self._open: set[socket.socket] = set()
@@ -31,6 +34,11 @@ class SwitchableProxy:
     def stop(self) -> None:
         """Refuse connections from now on (the port stays reserved for start())."""
         if self._listener:
+            # shutdown() wakes the thread blocked in accept(), which would keep the port open.
+            try:
+                self._listener.shutdown(socket.SHUT_RDWR)
+            except OSError:
+                pass
             self._listener.close()
             self._listener = None
         for sock in list(self._open):  # and cut the connections a client keeps alive
@@ -50,13 +58,23 @@ class SwitchableProxy:
                 client.close()
                 return
             try:
-                upstream = socket.create_connection(self.target, timeout=5)
+                upstream = self._connect()
             except OSError:
                 client.close()
                 continue
             self._open.update((client, upstream))
             for a, b in ((client, upstream), (upstream, client)):
                 threading.Thread(target=self._pipe, args=(a, b), daemon=True).start()
+
+    def _connect(self) -> socket.socket:
+        host, port = self.target
+        if port is not None:
+            return socket.create_connection(self.target, timeout=5)
+        upstream = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+        upstream.settimeout(5)
+        upstream.connect(host)
+        upstream.settimeout(None)  # a kept-alive database connection may idle for long
+        return upstream
 
     @staticmethod
     def _pipe(source: socket.socket, sink: socket.socket) -> None:
