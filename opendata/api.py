@@ -9,18 +9,24 @@ https://docs.wagtail.org/en/stable/advanced_topics/api/v2/configuration.html
 
 from __future__ import annotations
 
+from http import HTTPStatus
+
 from rest_framework import serializers
+from rest_framework.exceptions import NotFound
 from rest_framework.fields import Field
 from rest_framework.response import Response
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db.models import Count, QuerySet
 from django.db.models.functions import Length, Substr
+from django.http import Http404
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from wagtail.api import APIField
 from wagtail.api.utils import get_full_url
+from wagtail.api.v2.pagination import WagtailPagination
 from wagtail.api.v2.router import WagtailAPIRouter
 from wagtail.api.v2.utils import BadRequestError, get_object_detail_url
 from wagtail.api.v2.views import PagesAPIViewSet
@@ -29,10 +35,12 @@ from wagtail.models import Page
 from kb.models import CollectionPage, PartnerPage, PracticePage
 from opendata.exports import export_urls
 from opendata.selection import SEARCH_KEYS, parse_selection, search_slice
-from search.params import InvalidSearch
+from search.params import InvalidSearch, whole_number
 
 API_NAMESPACE = "opendata_api"
 IMAGE_RENDITION = "width-1200"
+# Far past any listing, and well inside the 64-bit integers the database takes for an OFFSET.
+MAX_OFFSET = 2**31 - 1
 
 
 # -- fields ------------------------------------------------------------------------------------
@@ -158,8 +166,24 @@ def terms() -> TermSerializer:
 # -- endpoints ---------------------------------------------------------------------------------
 
 
+def refuse_far_offset(offset: int | str) -> None:
+    number = whole_number(str(offset).strip())
+    if number is not None and number > MAX_OFFSET:
+        raise BadRequestError(_("offset cannot be higher than %(max)s") % {"max": MAX_OFFSET})
+
+
+class PublicPagination(WagtailPagination):
+    """Wagtail's paginator, with a 400 for an offset the database would refuse."""
+
+    def paginate_queryset(self, queryset, request, view=None):
+        refuse_far_offset(request.GET.get("offset", "0"))
+        return super().paginate_queryset(queryset, request, view)
+
+
 class PublicPagesAPIViewSet(PagesAPIViewSet):
     """One page type, live and public only; no `type` switch; a licence link on every answer."""
+
+    pagination_class = PublicPagination
 
     known_query_parameters = PagesAPIViewSet.known_query_parameters - {"type"}
     meta_fields = [
@@ -174,6 +198,43 @@ class PublicPagesAPIViewSet(PagesAPIViewSet):
         # An alias (a partner's page in another language's tree) repeats its original.
         public = self.get_base_queryset().filter(alias_of__isnull=True).values("pk")
         return self.model.objects.filter(pk__in=public)
+
+    def filter_queryset(self, queryset: QuerySet) -> QuerySet:
+        """Wagtail's filters by field value (`?latitude=...`) convert booleans and integers and
+        hand other values to the model field, which refuses a word for a number, a date or a
+        related item: a 400 that says so, rather than an error of the server."""
+        try:
+            return super().filter_queryset(queryset)
+        except (ValueError, ValidationError) as exc:
+            reason = "; ".join(exc.messages) if isinstance(exc, ValidationError) else str(exc)
+            raise BadRequestError(
+                _("A filter has a value of the wrong kind: %(reason)s") % {"reason": reason}
+            ) from exc
+
+    def handle_exception(self, exc):
+        """REST framework's own errors (a wrong method, an unacceptable Accept header) worded as
+        Wagtail words the others, `{"message": ...}`, and never an empty message."""
+        response = super().handle_exception(exc)
+        data = response.data
+        if isinstance(data, dict) and data and set(data) <= {"message", "detail"}:
+            message = str(data.get("message") or data.get("detail") or "")
+            if not message:
+                message = HTTPStatus(response.status_code).phrase
+            response.data = {"message": message}
+        return response
+
+    def perform_content_negotiation(self, request, force=False):
+        try:
+            return super().perform_content_negotiation(request, force)
+        except Http404:  # REST framework says nothing about the unknown `format`
+            formats = [renderer.format for renderer in self.get_renderers()]
+            raise NotFound(
+                _("Unknown format: %(format)s. Use one of: %(formats)s.")
+                % {
+                    "format": request.query_params.get("format", "")[:20],
+                    "formats": ", ".join(formats),
+                }
+            ) from None
 
     def finalize_response(self, request, response, *args, **kwargs):
         response = super().finalize_response(request, response, *args, **kwargs)
@@ -296,12 +357,13 @@ class PracticesAPIViewSet(PublicPagesAPIViewSet):
         limit_max = settings.WAGTAILAPI_LIMIT_MAX
         values = {}
         for key, default in (("offset", 0), ("limit", min(20, limit_max))):
-            raw = self.request.GET.get(key, default)
-            if not str(raw).isdigit():
+            number = whole_number(str(self.request.GET.get(key, default)))
+            if number is None:
                 raise BadRequestError(f"{key} must be a positive integer")
-            values[key] = int(raw)
+            values[key] = number
         if values["limit"] > limit_max:
             raise BadRequestError(f"limit cannot be higher than {limit_max}")
+        refuse_far_offset(values["offset"])
         return values["offset"], values["limit"]
 
 

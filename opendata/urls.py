@@ -1,5 +1,6 @@
-"""Open data, outside the language prefixes: /api/v2/, /export/, /feeds/, /sitemap.xml,
-/robots.txt and the /open-data/ page that explains them (docs/open-data.md)."""
+"""Open data, outside the language prefixes: /api/v2/ (described by /api/openapi.json),
+/export/, /feeds/, /sitemap.xml, /robots.txt and the /open-data/ page that explains them
+(docs/open-data.md)."""
 
 from django.urls import path, re_path
 
@@ -16,6 +17,7 @@ SITEMAPS = {"pages": MultilingualSitemap}
 
 urlpatterns = [
     path("api/v2/", api_router.urls),
+    path("api/openapi.json", views.openapi_json, name="opendata_openapi"),
     re_path(
         r"^export/practices\.(?P<fmt>csv|jsonl)$", exports.export_practices, name="opendata_export"
     ),

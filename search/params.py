@@ -15,6 +15,10 @@ MAX_QUERY_LENGTH = 500
 MAX_PAGE_SIZE = 100
 DEFAULT_PAGE_SIZE = 20
 MIN_YEAR, MAX_YEAR = 1900, 2100
+# Keeps the engines' offsets ((page - 1) * page_size) well inside a 64-bit integer.
+MAX_PAGE = 2**31 - 1
+# A number of more digits than this is past every limit (and int() refuses 4,300 digits).
+MAX_DIGITS = 18
 SORTS: tuple[Sort, ...] = ("relevance", "newest", "title")
 # URL parameter -> facet name
 FACET_PARAMS = {
@@ -91,16 +95,17 @@ def parse_params(data: QueryDict, vocabulary: dict[str, set[str]]) -> SearchPara
     years = {}
     for key in ("year_from", "year_to"):
         raw = data.get(key, "").strip()
+        year = whole_number(raw)
         if not raw:
             years[key] = None
-        elif not raw.isdigit() or not MIN_YEAR <= int(raw) <= MAX_YEAR:
+        elif year is None or not MIN_YEAR <= year <= MAX_YEAR:
             errors[key] = _("Give a year between %(min)s and %(max)s.") % {
                 "min": MIN_YEAR,
                 "max": MAX_YEAR,
             }
             years[key] = None
         else:
-            years[key] = int(raw)
+            years[key] = year
     if years["year_from"] and years["year_to"] and years["year_from"] > years["year_to"]:
         errors["year_to"] = _("The end of the year range is before its start.")
 
@@ -108,6 +113,8 @@ def parse_params(data: QueryDict, vocabulary: dict[str, set[str]]) -> SearchPara
     if sort not in SORTS:
         errors["sort"] = _("Sort by one of: %(sorts)s.") % {"sorts": ", ".join(SORTS)}
     page = _positive_int(data, "page", 1, errors)
+    if page > MAX_PAGE:
+        errors["page"] = _("Give a page number from 1 to %(max)s.") % {"max": MAX_PAGE}
     page_size = _positive_int(data, "page_size", DEFAULT_PAGE_SIZE, errors)
     if page_size > MAX_PAGE_SIZE:
         errors["page_size"] = _("At most %(max)s results per page.") % {"max": MAX_PAGE_SIZE}
@@ -127,7 +134,18 @@ def _positive_int(data: QueryDict, key: str, default: int, errors: dict[str, str
     raw = data.get(key, "").strip()
     if not raw:
         return default
-    if not raw.isdigit() or int(raw) < 1:
+    number = whole_number(raw)
+    if number is None or number < 1:
         errors[key] = _("Give a whole number of 1 or more.")
         return default
-    return int(raw)
+    return number
+
+
+def whole_number(raw: str) -> int | None:
+    """`raw` as a number of ASCII digits, else None; one of more than MAX_DIGITS digits (leading
+    zeros aside) as 10**MAX_DIGITS, past every limit. str.isdigit() alone lets through "²",
+    which int() refuses, and "٣", which it reads as 3; int() refuses 4,300 digits and more."""
+    if not raw.isascii() or not raw.isdigit():
+        return None
+    digits = raw.lstrip("0") or "0"
+    return int(digits) if len(digits) <= MAX_DIGITS else 10**MAX_DIGITS
