@@ -49,9 +49,7 @@ class HomePage(ReadableInEveryLanguage, Page):
             "partners": PartnerPage.objects.live().values("translation_key").distinct().count(),
             "countries": practices.exclude(country="").values("country").distinct().count(),
         }
-        # Under another language's prefix this page is an alias of the English home page,
-        # which holds the indexes and the collections.
-        home = self.alias_of.specific if self.alias_of_id else self
+        home = self.content_source  # the English home page holds the indexes and collections
         context["partner_index"] = PartnerIndexPage.objects.live().child_of(home).first()
         context["collection_index"] = CollectionIndexPage.objects.live().child_of(home).first()
         context["featured_collections"] = (

@@ -45,6 +45,7 @@ from kb.models import (
 )
 from kb.text import html_to_plain, normalise_plain, plain_to_html
 from multilingual.languages import site_languages
+from multilingual.machine import paused as machine_translation_paused
 
 MIN_YEAR, MAX_YEAR = 1950, 2100
 MAX_LENGTHS = {
@@ -512,7 +513,8 @@ class PracticeImporter:
             locale = locale_for(code)
             translation = page.get_translation_or_none(locale)
             if translation is None:
-                translation = page.copy_for_translation(locale, copy_parents=True)
+                with machine_translation_paused():  # the row brings the texts
+                    translation = page.copy_for_translation(locale, copy_parents=True)
             translation = PracticePage.objects.get(pk=translation.pk)
             apply_translation(translation, code, texts)
             translation.full_clean()

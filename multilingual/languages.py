@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from django.conf import settings
-from django.utils.translation import get_language, get_language_info
+from django.utils.translation import get_language, get_language_info, gettext
 
 
 def site_languages() -> list[str]:
@@ -22,3 +22,13 @@ def local_name(code: str) -> str:
         return get_language_info(code)["name_local"]
     except KeyError:  # a language Django does not know (practices may be written in any)
         return code
+
+
+def unknown_language(code: str) -> str | None:
+    """The message for a `language` parameter that is not a site language; None when it is."""
+    if code in site_languages():
+        return None
+    return gettext("Unknown language: %(code)s. Use one of: %(codes)s.") % {
+        "code": code[:20],
+        "codes": ", ".join(site_languages()),
+    }

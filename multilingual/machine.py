@@ -17,6 +17,8 @@ target)` returning the texts in the target language (HTML kept as HTML). Without
 from __future__ import annotations
 
 import logging
+from contextlib import contextmanager
+from contextvars import ContextVar
 from typing import Protocol
 
 import requests
@@ -25,6 +27,7 @@ from django.conf import settings
 from django.utils.module_loading import import_string
 
 logger = logging.getLogger(__name__)
+_paused: ContextVar[bool] = ContextVar("machine_translation_paused", default=False)
 
 
 class MachineTranslationError(Exception):
@@ -39,9 +42,19 @@ class MachineTranslator(Protocol):
 
 def get_translator() -> MachineTranslator | None:
     config = getattr(settings, "MACHINE_TRANSLATION", None)
-    if not config:
+    if not config or _paused.get():
         return None
     return import_string(config["BACKEND"])(**config.get("OPTIONS", {}))
+
+
+@contextmanager
+def paused():
+    """No machine translation inside: for copies whose texts come from a person (an import)."""
+    token = _paused.set(True)
+    try:
+        yield
+    finally:
+        _paused.reset(token)
 
 
 class LibreTranslate:

@@ -22,7 +22,7 @@ from django.http import Http404
 from django.urls import NoReverseMatch, reverse
 from django.utils import translation
 
-from wagtail.models import Page
+from wagtail.models import Locale, Page
 
 from .languages import active_language
 
@@ -52,6 +52,12 @@ class ReadableInEveryLanguage:
             .order_by("-live", "preferred", "pk")
             .first()
         )
+
+    @property
+    def content_source(self) -> Page:
+        """The page whose children a listing shows: under another language's prefix, a page is
+        often an alias of the English one, which holds the children that have no translation."""
+        return self.alias_of.specific if self.alias_of_id else self
 
     def get_url_parts(self, request=None):
         parts = super().get_url_parts(request)
@@ -97,11 +103,12 @@ def in_reader_language(pages: list, queryset, language: str | None = None) -> li
     """The pages, each replaced by its live translation in the reader's language where there is
     one (one query; `queryset` says what to load with the translations)."""
     language = language or active_language()
-    keys = {page.translation_key for page in pages if page.locale.language_code != language}
-    if not keys:
+    locale_id = Locale.objects.filter(language_code=language).values_list("pk", flat=True).first()
+    keys = {page.translation_key for page in pages if page.locale_id != locale_id}
+    if not keys or locale_id is None:
         return list(pages)
     found = {
         page.translation_key: page
-        for page in queryset.live().filter(translation_key__in=keys, locale__language_code=language)
+        for page in queryset.live().filter(translation_key__in=keys, locale_id=locale_id)
     }
     return [found.get(page.translation_key, page) for page in pages]

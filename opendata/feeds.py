@@ -21,7 +21,7 @@ from django.utils.translation import gettext as _
 from wagtail.api.utils import get_full_url
 
 from kb.models import PracticePage, Theme
-from multilingual.languages import site_languages
+from multilingual.languages import unknown_language
 
 FEED_LENGTH = 50
 
@@ -43,12 +43,8 @@ class PracticesFeed(Feed):
         """`?language=pl`: titles, links and each practice in that language where it has a
         translation (the feeds live outside the language prefixes); English by default."""
         language = request.GET.get("language") or settings.LANGUAGE_CODE
-        if language not in site_languages():
-            return HttpResponseBadRequest(
-                _("Unknown language: %(code)s. Use one of: %(codes)s.")
-                % {"code": language[:20], "codes": ", ".join(site_languages())},
-                content_type="text/plain; charset=utf-8",
-            )
+        if error := unknown_language(language):
+            return HttpResponseBadRequest(error, content_type="text/plain; charset=utf-8")
         with translation.override(language):
             return super().__call__(request, *args, **kwargs)
 

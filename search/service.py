@@ -276,19 +276,12 @@ def run_search(params: SearchParams, vocabulary: dict[str, dict[str, str]]) -> S
             strict=True,
         )
     )
-    results += [
-        ResultItem(readers[hit.page_id], snippet_html(hit.snippet), hit.score, matched=hit.matched)
-        if readers[hit.page_id].pk == hit.page_id
-        # Shown in the reader's language: its summary, as the index's words are the original's.
-        else ResultItem(
-            readers[hit.page_id],
-            snippet_html(readers[hit.page_id].summary),
-            hit.score,
-            matched=hit.matched,
-        )
-        for hit in hits
-        if hit.page_id in pages
-    ]
+    for hit in hits:
+        if (reader := readers.get(hit.page_id)) is None:
+            continue
+        # A translation shows its own summary: the snippet's words are the original's.
+        snippet = hit.snippet if reader.pk == hit.page_id else reader.summary
+        results.append(ResultItem(reader, snippet_html(snippet), hit.score, matched=hit.matched))
     facets = [
         Facet(
             name,

@@ -11,7 +11,7 @@ from django.views.decorators.http import require_GET
 
 from ersi_practices.ratelimit import rate_limit
 from kb.models import PartnerPage, PracticePage, TargetGroup, Theme
-from multilingual.languages import site_languages
+from multilingual.languages import unknown_language
 from multilingual.routing import live_translations
 from opendata.exports import export_urls
 from search.engines import get_engine
@@ -47,11 +47,8 @@ def search_api(request: HttpRequest) -> JsonResponse:
     """`language` (a site language) shows each practice in that language where it has a
     translation, and the messages too; the default is the language of the address."""
     language = request.GET.get("language") or get_language()
-    if language not in site_languages():
-        return _bad_request(
-            {"language": _("Unknown language: %(code)s. Use one of: %(codes)s.")
-             % {"code": language[:20], "codes": ", ".join(site_languages())}}
-        )  # fmt: skip
+    if error := unknown_language(language):
+        return _bad_request({"language": error})
     with translation.override(language):
         vocabulary = facet_vocabulary()
         try:

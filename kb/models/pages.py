@@ -61,9 +61,8 @@ class PartnerIndexPage(ReadableInEveryLanguage, Page):
 
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)
-        index = self.alias_of.specific if self.alias_of_id else self  # under other prefixes
         context["partners"] = (
-            PartnerPage.objects.child_of(index)
+            PartnerPage.objects.child_of(self.content_source)
             .live()
             .select_related("organisation_type")
             .annotate(practice_count=live_practice_count())
@@ -181,28 +180,25 @@ class PartnerPage(ReadableInEveryLanguage, Page):
         return context
 
 
+def _other_versions() -> PageQuerySet:
+    """The pages sharing a translation key with the outer page (a subquery)."""
+    return Page.objects.filter(translation_key=OuterRef("translation_key"))
+
+
 class PracticePageQuerySet(PageQuerySet):
     def originals(self, *, among_live: bool = True) -> PracticePageQuerySet:
         """One page per practice: the first written (lowest id) of its live translations (of all
         of them, drafts included, with among_live=False). Search, the map, feeds and exports
         list these; readers see their own translation."""
-        earlier = Page.objects.filter(
-            translation_key=OuterRef("translation_key"), pk__lt=OuterRef("pk")
-        )
+        earlier = _other_versions().filter(pk__lt=OuterRef("pk"))
         return self.filter(~Exists(earlier.filter(live=True) if among_live else earlier))
 
     def one_per_practice(self, language: str | None = None) -> PracticePageQuerySet:
         """One page per practice, in the reader's language where it has a live translation,
         else the original."""
         language = language or active_language()
-        in_language = Page.objects.filter(
-            translation_key=OuterRef("translation_key"),
-            locale__language_code=language,
-            live=True,
-        )
-        earlier = Page.objects.filter(
-            translation_key=OuterRef("translation_key"), pk__lt=OuterRef("pk"), live=True
-        )
+        in_language = _other_versions().filter(locale__language_code=language, live=True)
+        earlier = _other_versions().filter(pk__lt=OuterRef("pk"), live=True)
         return self.filter(
             Q(locale__language_code=language) | (~Exists(in_language) & ~Exists(earlier))
         )

@@ -91,12 +91,13 @@ class Versions:
 @register.simple_tag(takes_context=True)
 def language_versions(context, page: Page) -> Versions:
     request = context.get("request")
-    pages = {p.pk: p for p in live_translations([page])[page.translation_key].values()}
+    live = page.specific_class.objects.live().filter(translation_key=page.translation_key)
+    pages = {p.pk: p for p in live.select_related("locale")}  # one query, with `language`
     pages.setdefault(page.pk, page)  # a preview of a draft
     languages, active = set(site_languages()), active_language()
     versions = []
     for number, version in enumerate(sorted(pages.values(), key=lambda p: p.pk)):
-        code = getattr(version.specific_deferred, "language", "") or version.locale.language_code
+        code = getattr(version, "language", "") or version.locale.language_code
         url = url_in_language(version, code if code in languages else active, request)
         versions.append(
             Version(code, local_name(code), url or "", number == 0, version.pk == page.pk)

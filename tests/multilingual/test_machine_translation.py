@@ -99,3 +99,22 @@ def test_a_service_that_is_down_leaves_the_copy_as_wagtail_makes_it(settings, en
     assert copy.title == "Befriending older people"  # the original, nothing lost
     assert not copy.machine_translated and copy.language == "pl"
     assert "Machine translation of practice" in caplog.text
+
+
+def test_an_imported_translation_is_not_sent_to_the_service(settings, service, partners):
+    from kb.importing import PracticeImporter
+    from kb.models import PracticePage
+
+    configure(settings, service)
+    row = {
+        "ext_id": "imported",
+        "partner": "mechelen",
+        "title": "Buddies",
+        "summary": "Volunteers meet newcomers.",
+        "translations": {"nl": {"title": "Buddy's", "summary": "Vrijwilligers en nieuwkomers."}},
+    }
+    report = PracticeImporter(publish=True).run([json.dumps(row)])
+    assert not report.errors, report.errors
+    dutch = PracticePage.objects.get(title="Buddy's")
+    assert not dutch.machine_translated
+    assert TranslateHandler.requests == []  # the row brought the texts: nothing to translate
