@@ -32,7 +32,7 @@ from kb.exporting import ROW_KEYS, ROW_RELATIONS, practice_to_row, translations_
 from kb.models import PartnerPage, PracticePage
 from opendata.selection import parse_selection, selection_query
 from search.params import InvalidSearch, SearchParams
-from search.service import iter_matching_ids
+from search.service import MatchingIds, iter_matching_ids
 
 EXPORT_CHUNK = 500
 # Shown on the practice page, but not handed out in bulk.
@@ -120,6 +120,23 @@ def jsonl_stream(chunks: Iterable[list[dict[str, Any]]]) -> Iterator[str]:
         yield "".join(json.dumps(row, ensure_ascii=False) + "\n" for row in rows)
 
 
+class ClosingStream(Iterator[str]):
+    """The parts of a streamed export; closing it (the server does, also when the client goes
+    away before the first part) closes the ids' stream and its cursor too."""
+
+    def __init__(self, parts: Iterator[str], ids: MatchingIds):
+        self._parts, self._ids = parts, ids
+
+    def __next__(self) -> str:
+        return next(self._parts)
+
+    def close(self) -> None:
+        try:
+            self._parts.close()
+        finally:
+            self._ids.close()
+
+
 FORMATS = {
     "csv": ("text/csv; charset=utf-8", csv_stream),
     "jsonl": ("application/x-ndjson; charset=utf-8", jsonl_stream),
@@ -146,8 +163,9 @@ def export_practices(request: HttpRequest, fmt: str) -> HttpResponse:
         )
     content_type, stream = FORMATS[fmt]
     ids, _engine, _degraded = iter_matching_ids(params)
-    chunks = iter_row_chunks(ids, request)
-    response = StreamingHttpResponse(stream(chunks), content_type=content_type)
+    response = StreamingHttpResponse(
+        ClosingStream(stream(iter_row_chunks(ids, request)), ids), content_type=content_type
+    )
     filename = f"ersi-practices-{timezone.localdate():%Y-%m-%d}.{fmt}"
     response["Content-Disposition"] = content_disposition_header(True, filename)
     response["Link"] = f'<{settings.CONTENT_LICENCE["url"]}>; rel="license"'

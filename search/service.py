@@ -339,13 +339,13 @@ def meaning_unavailable() -> bool:
     return get_embedder() is None or not vectors.available()
 
 
-def iter_matching_ids(params: SearchParams) -> tuple[Iterator[int], str, bool]:
+def iter_matching_ids(params: SearchParams) -> tuple[MatchingIds, str, bool]:
     """Every practice id matching the parameters, in their sort order, streamed; with the name
     of the engine that answers and whether it is the PostgreSQL fallback (`degraded`).
 
     The configured engine is asked for the first chunk here, so an unreachable engine is
     noticed before anything is sent; an outage later in the stream raises EngineUnavailable.
-    The ids are a generator: close() it to stop early (that frees the cursor or scroll).
+    close() the ids to stop early (that frees the cursor or scroll).
     """
     request = engine_request(params)
     engine = get_engine()
@@ -358,14 +358,32 @@ def iter_matching_ids(params: SearchParams) -> tuple[Iterator[int], str, bool]:
         engine, degraded = PostgresEngine(), True
         ids = engine.iter_ids(request)
         first = next(ids, None)
-    return _resumed(first, ids), engine.name, degraded
+    return MatchingIds(first, ids), engine.name, degraded
 
 
-def _resumed(first: int | None, rest: Iterator[int]) -> Iterator[int]:
-    """The stream again, with its first id (already read) in front."""
-    if first is not None:
-        yield first
-        yield from rest
+class MatchingIds(Iterator[int]):
+    """The engine's stream of ids again, with its first id (already read) in front.
+
+    close() closes the engine's stream, and with it its cursor, at once, whether or not anything
+    was read: a generator wrapping it would, unstarted, keep it open until collected.
+    """
+
+    def __init__(self, first: int | None, rest: Iterator[int]):
+        self._first, self._rest = first, rest
+        self._started = first is None
+
+    def __next__(self) -> int:
+        if not self._started:
+            self._started = True
+            return self._first
+        if self._first is None:
+            raise StopIteration
+        return next(self._rest)
+
+    def close(self) -> None:
+        close = getattr(self._rest, "close", None)
+        if close is not None:
+            close()
 
 
 def search_leniently(data: QueryDict) -> tuple[SearchResponse, dict[str, str]]:

@@ -5,7 +5,8 @@ import re
 
 import pytest
 
-from django.db import connection
+from django.core.signals import request_finished
+from django.db import close_old_connections, connection
 from django.http import StreamingHttpResponse
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
@@ -133,3 +134,28 @@ def test_paging_parameters_are_ignored_and_unknown_formats_are_404(client, pract
 )
 def test_csv_cells(value, cell):
     assert csv_cell(value) == cell
+
+
+def open_cursors() -> int:
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT count(*) FROM pg_cursors")
+        return cursor.fetchone()[0]
+
+
+@pytest.mark.parametrize("read", [False, True])
+def test_closing_an_export_closes_its_cursor_at_once(rf, practices, read):
+    """The server closes the response when the client goes away, before or after the first
+    part: the engine's server-side cursor closes then, not when Python collects the stream."""
+    before = open_cursors()
+    response = exports.export_practices(rf.get("/export/practices.csv"), "csv")
+    if read:
+        next(iter(response))
+    assert open_cursors() == before + 1  # the stream holds the engine's cursor
+    # request_finished (sent by close()) would close the database connection too: in a test,
+    # that is inside the test's transaction.
+    request_finished.disconnect(close_old_connections)
+    try:
+        response.close()
+    finally:
+        request_finished.connect(close_old_connections)
+    assert open_cursors() == before
