@@ -38,6 +38,10 @@ from search.models import SearchLexeme, SearchRecord
 TABLE = SearchRecord._meta.db_table
 # ts_rank weights for D, C, B, A: a title or summary match outranks one deep in the text.
 RANK_WEIGHTS = "{0.05, 0.2, 0.5, 1.0}"
+# Similar practices: the practices sharing the most themes, groups and activities (or words of
+# the title and summary) are ranked by their words too. Matching the whole text of every
+# practice instead took 0.8 s at 10,000 practices; these, 40 ms (docs/benchmarks.md, load).
+SIMILAR_CANDIDATES = 500
 ARRAY_FACETS = {"theme": "themes", "target_group": "target_groups", "activity": "activities"}
 SCALAR_FACETS = {
     "country": "country", "partner": "partner", "org_type": "org_type", "label": "label",
@@ -603,19 +607,24 @@ class PostgresEngine:
                         ' & ', ' | '
                     ) AS words
                     FROM {TABLE} r WHERE r.page_id = %s
-                ), t AS (SELECT s.*, CASE WHEN s.words = '' THEN NULL ELSE s.words::tsquery END AS tsq FROM s)
-                SELECT o.page_id,
-                    3 * cardinality(ARRAY(SELECT unnest(o.themes) INTERSECT SELECT unnest(t.themes)))
-                    + 2 * cardinality(ARRAY(SELECT unnest(o.target_groups)
-                                            INTERSECT SELECT unnest(t.target_groups)))
-                    + cardinality(ARRAY(SELECT unnest(o.activities) INTERSECT SELECT unnest(t.activities)))
-                    + 0.5 * (o.country = t.country AND o.country <> '')::int
-                    + 10 * coalesce(ts_rank('{RANK_WEIGHTS}', o.vector, t.tsq), 0) AS score
-                FROM {TABLE} o, t
-                WHERE o.page_id <> t.page_id
-                  AND (o.themes && t.themes OR o.target_groups && t.target_groups
-                       OR o.vector @@ t.tsq)
-                ORDER BY score DESC, o.published_at DESC NULLS LAST
+                ), t AS (SELECT s.*, CASE WHEN s.words = '' THEN NULL ELSE s.words::tsquery END AS tsq FROM s),
+                c AS (
+                    SELECT o.page_id, o.vector, o.published_at,
+                        3 * cardinality(ARRAY(SELECT unnest(o.themes) INTERSECT SELECT unnest(t.themes)))
+                        + 2 * cardinality(ARRAY(SELECT unnest(o.target_groups)
+                                                INTERSECT SELECT unnest(t.target_groups)))
+                        + cardinality(ARRAY(SELECT unnest(o.activities) INTERSECT SELECT unnest(t.activities)))
+                        + 0.5 * (o.country = t.country AND o.country <> '')::int AS shared
+                    FROM {TABLE} o, t
+                    WHERE o.page_id <> t.page_id
+                      AND (o.themes && t.themes OR o.target_groups && t.target_groups
+                           OR o.head @@ t.tsq)
+                    ORDER BY shared DESC
+                    LIMIT {SIMILAR_CANDIDATES}
+                )
+                SELECT c.page_id, c.shared + 10 * coalesce(ts_rank('{RANK_WEIGHTS}', c.vector, t.tsq), 0)
+                FROM c, t
+                ORDER BY 2 DESC, c.published_at DESC NULLS LAST
                 LIMIT %s
                 """,
                 [page_id, limit * 2],
