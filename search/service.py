@@ -7,6 +7,7 @@ puts editors' promotions first, and logs the query for the curators' report.
 
 from __future__ import annotations
 
+import hashlib
 import logging
 import math
 from collections.abc import Iterator
@@ -15,10 +16,12 @@ from html import escape
 
 from django_countries import countries
 
+from django.conf import settings
+from django.core.cache import cache
 from django.db import connection
 from django.db.models import F
 from django.http import QueryDict
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
@@ -46,6 +49,7 @@ from search.engines.base import (
     WORDS,
     EngineResult,
     EngineUnavailable,
+    SearchEngine,
     SearchRequest,
 )
 from search.engines.postgres import PostgresEngine
@@ -240,13 +244,30 @@ def engine_request(params: SearchParams, *, semantic: bool = True) -> SearchRequ
     )
 
 
+def kept_search(engine: SearchEngine, request: SearchRequest) -> EngineResult:
+    """The engine's answer, kept SEARCH_RESULTS_CACHE_SECONDS in the default cache for the
+    same request, engine and reading language: popular searches are asked again and again, and
+    their facet counts cost the engine most (docs/benchmarks.md, load). A practice published
+    meanwhile appears in them when that time is up; pages and the query log stay live."""
+    seconds = getattr(settings, "SEARCH_RESULTS_CACHE_SECONDS", 0)
+    if not seconds:
+        return engine.search(request)
+    asked = f"{engine.name}|{translation.get_language()}|{replace(request, embedding=None)!r}"
+    key = "search-result:" + hashlib.sha256(asked.encode()).hexdigest()
+    result = cache.get(key)
+    if result is None:
+        result = engine.search(request)
+        cache.set(key, result, seconds)
+    return result
+
+
 def run_search(params: SearchParams, vocabulary: dict[str, dict[str, str]]) -> SearchResponse:
     request = engine_request(params)
     parsed = request.query
     engine = get_engine()
     degraded = False
     try:
-        result: EngineResult = engine.search(request)
+        result: EngineResult = kept_search(engine, request)
     except EngineUnavailable:
         logger.warning("Search engine %s unreachable; answering from PostgreSQL", engine.name)
         engine, degraded = PostgresEngine(), True
@@ -254,7 +275,7 @@ def run_search(params: SearchParams, vocabulary: dict[str, dict[str, str]]) -> S
     if not result.total and parsed.minimum_match > 1:
         # A long query that no practice matches enough of: any of its words will do.
         request = replace(request, query=replace(parsed, minimum_match=1))
-        result = engine.search(request)
+        result = kept_search(engine, request)
 
     promoted = promoted_pages(params.q) if params.q and params.page == 1 else []
     promoted_ids = {page.pk for page in promoted}

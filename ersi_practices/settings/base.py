@@ -306,6 +306,10 @@ RATE_LIMITS = {
 # The counters live in their own cache, so that nothing else evicts them. Local memory counts
 # per process; a cache the processes share (e.g. Redis) counts per client across them.
 RATE_LIMIT_CACHE = "ratelimit"
+# How long a practice page's "similar practices" are kept in the default cache (0: not kept).
+# How long the engine's answer to a search, and the map's markers, are kept (0: not kept).
+SEARCH_RESULTS_CACHE_SECONDS = int(os.environ.get("SEARCH_RESULTS_CACHE_SECONDS", "60"))
+SIMILAR_PRACTICES_CACHE_SECONDS = int(os.environ.get("SIMILAR_PRACTICES_CACHE_SECONDS", "600"))
 CACHES = {
     "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
     "ratelimit": {

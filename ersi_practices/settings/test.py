@@ -12,6 +12,8 @@ CACHES = {
 }
 # Tests send many requests from one address; the rate-limit tests switch the limits on.
 RATE_LIMITS = {}
+# Tests publish and expect at once; the caching tests switch these on.
+SIMILAR_PRACTICES_CACHE_SECONDS = SEARCH_RESULTS_CACHE_SECONDS = 0
 MEDIA_ROOT = BASE_DIR / "var" / "test-media"  # noqa: F405
 WAGTAILADMIN_BASE_URL = "http://testserver"
 # Tasks run at once in tests (the database queue needs a worker).

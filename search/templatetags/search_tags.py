@@ -1,4 +1,6 @@
 from django import template
+from django.conf import settings
+from django.core.cache import cache
 
 from kb.models import PracticePage
 from multilingual.routing import in_reader_language
@@ -7,6 +9,23 @@ from search.engines.base import EngineUnavailable
 from search.engines.postgres import PostgresEngine
 
 register = template.Library()
+
+
+def similar_ids(page_id: int, limit: int) -> list[int]:
+    """The engine's answer, kept SIMILAR_PRACTICES_CACHE_SECONDS in the default cache: it
+    changes only as practices are published, and at 10,000 practices it costs the engine more
+    than the rest of the page (docs/benchmarks.md, load). A list may be that much out of date."""
+    seconds = getattr(settings, "SIMILAR_PRACTICES_CACHE_SECONDS", 0)
+    key = f"similar-practices:{page_id}:{limit}"
+    if seconds and (ids := cache.get(key)) is not None:
+        return ids
+    try:
+        ids = get_engine().similar(page_id, limit)
+    except EngineUnavailable:
+        return PostgresEngine().similar(page_id, limit)  # not kept: the engine is back soon
+    if seconds:
+        cache.set(key, ids, seconds)
+    return ids
 
 
 @register.simple_tag
@@ -18,10 +37,7 @@ def similar_practices(page: PracticePage, limit: int = 4) -> list[PracticePage]:
         PracticePage.objects.live().originals().filter(translation_key=page.translation_key)
         .values_list("pk", flat=True).first()
     ) or page.pk  # fmt: skip
-    try:
-        ids = get_engine().similar(original, limit)
-    except EngineUnavailable:
-        ids = PostgresEngine().similar(original, limit)
+    ids = similar_ids(original, limit)
     pages = (
         PracticePage.objects.live().filter(pk__in=ids)
         .exclude(translation_key=page.translation_key).for_listing()

@@ -91,3 +91,30 @@ def test_practice_page_shows_similar_practices(client, partners):
     html = response.content.decode()
     assert "Similar practices" in html
     assert "Senior club 1" in html and "Senior club 2" in html
+
+
+def test_similar_practices_are_kept_for_the_configured_time(client, partners, settings):
+    """With SIMILAR_PRACTICES_CACHE_SECONDS the engine is asked once per page and time; a
+    practice published meanwhile joins the list when the time is up."""
+    from django.core.cache import cache
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from kb.models import Theme
+
+    settings.SIMILAR_PRACTICES_CACHE_SECONDS = 60
+    cache.clear()
+    theme = Theme.objects.get(slug="active-ageing")
+    first, second = (
+        publish(PracticePageFactory(parent=partners["lalrg"], title=title, themes=[theme]))
+        for title in ("Senior club", "Walking group")
+    )
+    assert "Walking group" in client.get(first.url).content.decode()
+    with CaptureQueriesContext(connection) as asked:
+        client.get(first.url)
+    assert not any("search_searchrecord" in q["sql"] for q in asked.captured_queries)
+    publish(PracticePageFactory(parent=partners["lalrg"], title="Choir", themes=[theme]))
+    assert "Choir" not in client.get(first.url).content.decode()  # kept
+    cache.clear()  # the time is up
+    assert "Choir" in client.get(first.url).content.decode()
+    cache.clear()
