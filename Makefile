@@ -8,7 +8,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 
 .DEFAULT_GOAL := help
-.PHONY: help lock setup messages messages-update gettext run worker test-search eval-search bench-search bench-export fuzz serve demo admin migrate test test-fast test-browser lint format check browser db-stop db-shell backup restore clean
+.PHONY: help lock setup messages messages-update gettext run worker test-search eval-search bench-search bench-export bench-load wrk fuzz serve demo admin migrate test test-fast test-browser lint format check browser db-stop db-shell backup restore clean
 
 help: ## List the targets
 	@grep -hE '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F ':.*## ' '{printf "  make %-14s %s\n", $$1, $$2}'
@@ -101,6 +101,16 @@ bench-export: setup ## Benchmark the streamed CSV/JSON Lines export of N synthet
 	@url=$$($(PY) -m ersi_practices.database url $(BENCH_DB)) || exit 1; \
 	DATABASE_URL=$$url $(MANAGE) migrate --noinput && \
 	DATABASE_URL=$$url $(MANAGE) bench_export --n $(N) $(BENCH_ARGS)
+
+bench-load: setup wrk ## Load-test gunicorn (production settings) with the demo content + N synthetic practices: 60 s at concurrency 32
+	@url=$$($(PY) -m ersi_practices.database url $(BENCH_DB)) || exit 1; \
+	DATABASE_URL=$$url $(MANAGE) migrate --noinput && \
+	DATABASE_URL=$$url $(MANAGE) bench_load --n $(N) $(BENCH_ARGS)
+
+wrk: ## Install wrk (the load generator of make bench-load) when it is missing
+	@command -v wrk >/dev/null || { \
+	  if [ "$$(id -u)" = 0 ]; then apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk >/dev/null; \
+	  else echo "wrk is needed for the load benchmark: sudo apt-get install wrk" >&2; exit 1; fi; }
 
 fuzz: setup ## Fuzz the public endpoints of /api/openapi.json: 12,000 generated requests, no 5xx allowed (docs/fuzzing.md)
 	HYPOTHESIS_PROFILE=fuzz $(VENV)/bin/pytest tests/fuzz/test_public_surface.py -q --hypothesis-show-statistics $(PYTEST_ARGS)

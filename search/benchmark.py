@@ -382,7 +382,7 @@ def generate_corpus(n: int, progress: Progress | None = None) -> int:
                     "page_ptr": page_id, "body": "", "contact_name": "", "contact_email": "",
                     "contact_phone": "", "source_url": "", "language": "en", "is_sample": True,
                     "precondition_legal": "", "precondition_partners": "",
-                    "precondition_infrastructure": "",
+                    "precondition_infrastructure": "", "machine_translated": False,
                     **doc["practice"],
                 })  # fmt: skip
                 tagged += [{"tag": g, "content_object": page_id} for g in doc["groups"]]
@@ -831,13 +831,13 @@ def table(rows: list[Row], *, with_api: bool) -> list[str]:
     return lines
 
 
-def section_markers(n: int) -> tuple[str, str]:
-    return f"<!-- bench-search N={n} -->", f"<!-- /bench-search N={n} -->"
+def section_markers(n: int, name: str = "bench-search") -> tuple[str, str]:
+    return f"<!-- {name} N={n} -->", f"<!-- /{name} N={n} -->"
 
 
-def write_section(path: Path, n: int, body: str) -> None:
-    """Replace (or append) the results section for this N in docs/benchmarks.md."""
-    start, end = section_markers(n)
+def write_section(path: Path, n: int, body: str, name: str = "bench-search") -> None:
+    """Replace (or append) the results section of this benchmark and N in docs/benchmarks.md."""
+    start, end = section_markers(n, name)
     text = path.read_text("utf-8") if path.exists() else "# Benchmarks\n"
     block = f"{start}\n{body.strip()}\n{end}"
     pattern = re.compile(re.escape(start) + r".*?" + re.escape(end), re.DOTALL)
