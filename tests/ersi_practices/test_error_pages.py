@@ -2,6 +2,7 @@
 itself (the site under gunicorn, its database behind a proxy that stops and starts); the 404
 and 500 pages are the site's, in the reader's language, and the 500 page needs no database."""
 
+import json
 import socket
 
 import pytest
@@ -129,3 +130,21 @@ def test_the_404_page_is_the_sites_in_the_readers_language(client, home):
     polish = client.get("/pl/no-such-page/")
     assert polish.status_code == 404
     assert "Nie znaleziono strony" in polish.content.decode()
+
+
+@pytest.mark.parametrize("path", ["/api/search/", "/api/v2/practices/", "/map/data.json",
+                                  "/pl/map/data.json", "/finder/api/"])  # fmt: skip
+def test_the_json_addresses_answer_failures_in_json(rf, path):
+    try:
+        raise OperationalError("connection refused")
+    except OperationalError:
+        response = server_error(rf.get(path))
+    assert response.status_code == 503 and response["Retry-After"] == "30"
+    assert json.loads(response.content) == {"error": "Temporarily unavailable", "retry_after": 30}
+    with translation.override("pl"):
+        try:
+            raise RuntimeError("a bug")
+        except RuntimeError:
+            response = server_error(rf.get(path))
+    assert response.status_code == 500
+    assert json.loads(response.content) == {"error": "Wystąpił błąd"}
