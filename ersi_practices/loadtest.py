@@ -89,7 +89,7 @@ def kind_of(path: str) -> str:
         return "search API"
     if "/map/data.json" in path:
         return "map data"
-    if re.match(r"^(/[a-z_A-Z]{2,7})?/search/", path):
+    if re.match(r"^(/[\w-]+)?/search/", path):  # under a language prefix or not
         return "search page"
     return "practice page"
 
@@ -108,10 +108,10 @@ end
 done = function(summary, latency, requests)
   local e = summary.errors
   io.write(string.format(
-    '{"requests": %%d, "duration_us": %%d, "bytes": %%d, "connect": %%d, "read": %%d, ' ..
+    '{"requests": %%d, "duration_us": %%d, "connect": %%d, "read": %%d, ' ..
     '"write": %%d, "status": %%d, "timeout": %%d, "p50_us": %%d, "p95_us": %%d, ' ..
     '"p99_us": %%d, "max_us": %%d}\\n',
-    summary.requests, summary.duration, summary.bytes, e.connect, e.read, e.write, e.status,
+    summary.requests, summary.duration, e.connect, e.read, e.write, e.status,
     e.timeout, latency:percentile(50), latency:percentile(95), latency:percentile(99),
     latency.max))
 end
@@ -132,7 +132,6 @@ class Result:
     p95_ms: float
     p99_ms: float
     max_ms: float
-    megabytes: float
     error_kinds: dict[str, int]
 
     @property
@@ -153,7 +152,6 @@ def parse_wrk(output: str) -> Result:
         p95_ms=data["p95_us"] / 1000,
         p99_ms=data["p99_us"] / 1000,
         max_ms=data["max_us"] / 1000,
-        megabytes=data["bytes"] / 1e6,
         error_kinds=kinds,
     )
 
@@ -165,15 +163,13 @@ def wrk_binary() -> str:
     return found
 
 
-def run_wrk(
-    url: str, script: Path, *, seconds: int, connections: int, threads: int = 2
-) -> tuple[Result, str]:
+def run_wrk(url: str, script: Path, *, seconds: int, connections: int, threads: int = 2) -> Result:
     command = [wrk_binary(), f"-t{threads}", f"-c{connections}", f"-d{seconds}s", "--timeout",
                "10s", "-s", str(script), url]  # fmt: skip
     done = subprocess.run(command, capture_output=True, text=True, check=False)  # noqa: S603
     if done.returncode != 0:
         raise RuntimeError(f"wrk failed ({done.returncode}): {done.stderr.strip()}")
-    return parse_wrk(done.stdout), done.stdout
+    return parse_wrk(done.stdout)
 
 
 # -- the server --------------------------------------------------------------------------------
@@ -187,7 +183,7 @@ def free_port() -> int:
         return probe.getsockname()[1]
 
 
-def server_environment(database_url: str, **extra: str) -> dict[str, str]:
+def server_environment(database_url: str) -> dict[str, str]:
     """The production settings, on plain HTTP on 127.0.0.1."""
     return {
         **os.environ,
@@ -199,7 +195,6 @@ def server_environment(database_url: str, **extra: str) -> dict[str, str]:
         "SECURE_HSTS_SECONDS": "0",
         "CLIENT_IP_HEADER": "HTTP_X_REAL_IP",
         "SEARCH_EMBEDDING_THREADS": "1",  # as in docker-compose.yml: one core per worker
-        **extra,
     }
 
 

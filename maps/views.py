@@ -79,7 +79,7 @@ def kept_for_a_while(view):
 
     @wraps(view)
     def kept(request: HttpRequest, *args, **kwargs) -> HttpResponse:
-        seconds = getattr(settings, "SEARCH_RESULTS_CACHE_SECONDS", 0)
+        seconds = settings.SEARCH_RESULTS_CACHE_SECONDS
         if not seconds:
             return view(request, *args, **kwargs)
         return cache_page(seconds)(view)(request, *args, **kwargs)

@@ -10,7 +10,7 @@ from __future__ import annotations
 import hashlib
 import logging
 import math
-from collections.abc import Iterator
+from collections.abc import Generator, Iterator
 from dataclasses import dataclass, field, replace
 from html import escape
 
@@ -245,20 +245,17 @@ def engine_request(params: SearchParams, *, semantic: bool = True) -> SearchRequ
 
 
 def kept_search(engine: SearchEngine, request: SearchRequest) -> EngineResult:
-    """The engine's answer, kept SEARCH_RESULTS_CACHE_SECONDS in the default cache for the
-    same request, engine and reading language: popular searches are asked again and again, and
-    their facet counts cost the engine most (docs/benchmarks.md, load). A practice published
-    meanwhile appears in them when that time is up; pages and the query log stay live."""
-    seconds = getattr(settings, "SEARCH_RESULTS_CACHE_SECONDS", 0)
-    if not seconds:
-        return engine.search(request)
+    """The engine's answer, kept SEARCH_RESULTS_CACHE_SECONDS in the default cache (0: not
+    kept) for the same request, engine and reading language: popular searches are asked again
+    and again, and their facet counts cost the engine most (docs/benchmarks.md, load). A
+    practice published meanwhile appears in them when that time is up; pages and the query log
+    stay live."""
     asked = f"{engine.name}|{translation.get_language()}|{replace(request, embedding=None)!r}"
-    key = "search-result:" + hashlib.sha256(asked.encode()).hexdigest()
-    result = cache.get(key)
-    if result is None:
-        result = engine.search(request)
-        cache.set(key, result, seconds)
-    return result
+    return cache.get_or_set(
+        "search-result:" + hashlib.sha256(asked.encode()).hexdigest(),
+        lambda: engine.search(request),
+        settings.SEARCH_RESULTS_CACHE_SECONDS,
+    )
 
 
 def run_search(params: SearchParams, vocabulary: dict[str, dict[str, str]]) -> SearchResponse:
@@ -389,7 +386,7 @@ class MatchingIds(Iterator[int]):
     was read: a generator wrapping it would, unstarted, keep it open until collected.
     """
 
-    def __init__(self, first: int | None, rest: Iterator[int]):
+    def __init__(self, first: int | None, rest: Generator[int]):
         self._first, self._rest = first, rest
         self._started = first is None
 
@@ -402,9 +399,7 @@ class MatchingIds(Iterator[int]):
         return next(self._rest)
 
     def close(self) -> None:
-        close = getattr(self._rest, "close", None)
-        if close is not None:
-            close()
+        self._rest.close()
 
 
 def search_leniently(data: QueryDict) -> tuple[SearchResponse, dict[str, str]]:

@@ -12,20 +12,18 @@ register = template.Library()
 
 
 def similar_ids(page_id: int, limit: int) -> list[int]:
-    """The engine's answer, kept SIMILAR_PRACTICES_CACHE_SECONDS in the default cache: it
-    changes only as practices are published, and at 10,000 practices it costs the engine more
-    than the rest of the page (docs/benchmarks.md, load). A list may be that much out of date."""
-    seconds = getattr(settings, "SIMILAR_PRACTICES_CACHE_SECONDS", 0)
-    key = f"similar-practices:{page_id}:{limit}"
-    if seconds and (ids := cache.get(key)) is not None:
-        return ids
+    """The engine's answer, kept SIMILAR_PRACTICES_CACHE_SECONDS in the default cache (0: not
+    kept): it changes only as practices are published, and at 10,000 practices it costs the
+    engine more than the rest of the page (docs/benchmarks.md, load). A list may be that much
+    out of date. The fallback's answer is not kept: the engine is back soon."""
     try:
-        ids = get_engine().similar(page_id, limit)
+        return cache.get_or_set(
+            f"similar-practices:{page_id}:{limit}",
+            lambda: get_engine().similar(page_id, limit),
+            settings.SIMILAR_PRACTICES_CACHE_SECONDS,
+        )
     except EngineUnavailable:
-        return PostgresEngine().similar(page_id, limit)  # not kept: the engine is back soon
-    if seconds:
-        cache.set(key, ids, seconds)
-    return ids
+        return PostgresEngine().similar(page_id, limit)
 
 
 @register.simple_tag

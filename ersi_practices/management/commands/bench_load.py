@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import threading
 import time
 from pathlib import Path
 
@@ -57,7 +58,7 @@ class Command(BaseCommand):
         script.write_text(loadtest.lua_script(targets), "utf-8")
         access_log = work / "access.log"
         access_log.write_text("")
-        env = loadtest.server_environment(self.database_url())
+        env = loadtest.server_environment(database.database_url())  # make bench-load sets it
         self.stdout.write("Collecting the static files (the production settings serve them)")
         loadtest.collect_static(env)
         self.stdout.write(f"Database {name}: {practices:,} live practices; {len(targets):,} "
@@ -71,7 +72,7 @@ class Command(BaseCommand):
                     loadtest.run_wrk(url, script, seconds=s, connections=options["connections"])
                 ))  # fmt: skip
             access_log.write_text("")  # the table counts the measured run only
-            result, _output = self.timed(f"measured, {options['seconds']} s", options["seconds"],
+            result = self.timed(f"measured, {options['seconds']} s", options["seconds"],
                                          lambda s: loadtest.run_wrk(url, script, seconds=s,
                                          connections=options["connections"]))  # fmt: skip
             time.sleep(1)  # the last lines of the access log
@@ -83,14 +84,8 @@ class Command(BaseCommand):
         if result.errors:
             raise CommandError(f"{result.errors} requests failed: {result.error_kinds}")
 
-    def database_url(self) -> str:
-        """The database this command runs on (make bench-load sets DATABASE_URL)."""
-        return database.database_url()
-
     def timed(self, label: str, seconds: int, run):
         """Runs wrk for `seconds` with a progress bar of the time."""
-        import threading
-
         outcome: dict = {}
         thread = threading.Thread(target=lambda: outcome.update(value=run(seconds)))
         thread.start()
@@ -117,9 +112,9 @@ class Command(BaseCommand):
         with tqdm(total=max(0, n - bench.bench_practices().count()), unit="practice",
                   desc="generate") as bar:  # fmt: skip
             bench.generate_corpus(n, bar.update)
-        live = PracticePage.objects.live().count()
-        if SearchRecord.objects.count() < bench.bench_practices().count():
-            with tqdm(total=live, unit="doc", desc="index") as bar:
+        indexed = PracticePage.objects.live().originals().count()  # search lists these
+        if SearchRecord.objects.count() != indexed:
+            with tqdm(total=indexed, unit="doc", desc="index") as bar:
                 PostgresEngine().rebuild(bar.update)
         with tqdm(total=bench.bench_practices().count(), unit="practice", desc="embeddings") as bar:
             bench.embed_corpus(bar.update)
