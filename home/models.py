@@ -28,7 +28,7 @@ class HomePage(ReadableInEveryLanguage, Page):
 
     content_panels = [*Page.content_panels, FieldPanel("lead"), FieldPanel("intro")]
     parent_page_types = ["wagtailcore.Page"]
-    subpage_types = ["kb.PartnerIndexPage", "kb.CollectionIndexPage"]
+    subpage_types = ["kb.PartnerIndexPage", "kb.CollectionIndexPage", "events.EventIndexPage"]
 
     class Meta:
         verbose_name = _("home page")

@@ -21,6 +21,7 @@ INSTALLED_APPS = [
     "search",
     "finder",
     "enquiries",
+    "events",
     "maps",
     "opendata",
     "multilingual",

@@ -144,7 +144,7 @@ class PartnerPage(ReadableInEveryLanguage, Page):
         ),
     ]
     parent_page_types = ["kb.PartnerIndexPage"]
-    subpage_types = ["kb.PracticePage"]
+    subpage_types = ["kb.PracticePage", "events.EventPage"]
 
     search_fields = [
         *Page.search_fields,
