@@ -21,9 +21,13 @@ from functools import wraps
 from django.conf import settings
 from django.core.cache import caches
 from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.template import loader
 from django.utils import translation
+from django.utils.cache import add_never_cache_headers
 from django.utils.crypto import salted_hmac
 from django.utils.translation import ngettext
+
+from ersi_practices.errors import wants_json
 
 
 def client_ip(request: HttpRequest) -> str:
@@ -65,9 +69,9 @@ def retry_after(request: HttpRequest, scope: str) -> int | None:
     return max(1, math.ceil((window + 1) * seconds - now))
 
 
-def too_many_requests(request: HttpRequest, seconds: int) -> JsonResponse:
+def too_many_requests(request: HttpRequest, seconds: int) -> HttpResponse:
     """The 429 answer, in the language of the address or of the `language` parameter that the
-    JSON APIs take."""
+    JSON APIs take: JSON for the JSON addresses, the site's styled page for the others."""
     language = request.GET.get("language")
     if language not in dict(settings.LANGUAGES):
         language = translation.get_language()
@@ -77,8 +81,13 @@ def too_many_requests(request: HttpRequest, seconds: int) -> JsonResponse:
             "Too many requests. Please try again in %(seconds)d seconds.",
             seconds,
         ) % {"seconds": seconds}
-    response = JsonResponse({"error": message, "retry_after": seconds}, status=429)
+        if wants_json(request):
+            response = JsonResponse({"error": message, "retry_after": seconds}, status=429)
+        else:
+            page = loader.get_template("429.html").render({"message": message}, request)
+            response = HttpResponse(page, status=429)
     response["Retry-After"] = str(seconds)
+    add_never_cache_headers(response)
     return response
 
 

@@ -9,6 +9,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
+from ersi_practices.ratelimit import rate_limit
 from finder.forms import FinderForm
 from finder.ranking import RankedPractice, rank
 
@@ -18,6 +19,7 @@ CHECKBOX_FIELDS = ("theme", "target_group", "funding")
 
 
 @require_GET
+@rate_limit("finder")
 def finder(request: HttpRequest) -> HttpResponse:
     form = FinderForm.from_query(request.GET)
     context = {"form": form, "errors": [], "ranking": None}
@@ -65,6 +67,7 @@ def error_summary(form: FinderForm) -> list[dict[str, str]]:
 
 
 @require_GET
+@rate_limit("finder")
 def finder_api(request: HttpRequest) -> JsonResponse:
     form = FinderForm.from_query(request.GET)
     if form.is_bound and not form.is_valid():

@@ -19,6 +19,7 @@ from django.views.decorators.cache import cache_page
 from django.views.decorators.gzip import gzip_page
 from django.views.decorators.http import require_GET
 
+from ersi_practices.ratelimit import rate_limit
 from kb.models import PracticePage
 from maps.geojson import MAX_PRACTICES, map_features, place_label
 from maps.locations import Location, Locator
@@ -88,6 +89,7 @@ def kept_for_a_while(view):
 
 
 @require_GET
+@rate_limit("map")
 @kept_for_a_while
 @gzip_page  # 10,000 markers: about 4.6 MB of JSON, 0.6 MB compressed
 def map_data(request: HttpRequest) -> JsonResponse:

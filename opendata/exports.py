@@ -28,6 +28,7 @@ from django.views.decorators.http import require_GET
 from wagtail.api.utils import get_full_url
 from wagtail.models import Page
 
+from ersi_practices.ratelimit import rate_limit
 from kb.exporting import ROW_KEYS, ROW_RELATIONS, practice_to_row, translations_of
 from kb.models import PartnerPage, PracticePage
 from opendata.selection import parse_selection, selection_query
@@ -154,6 +155,7 @@ def export_urls(request: HttpRequest, params: SearchParams) -> dict[str, str]:
 
 
 @require_GET
+@rate_limit("export")
 def export_practices(request: HttpRequest, fmt: str) -> HttpResponse:
     try:
         params = parse_selection(request.GET)

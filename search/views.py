@@ -30,6 +30,7 @@ def _vocabulary_sets(vocabulary: dict[str, dict[str, str]]) -> dict[str, set[str
 
 
 @require_GET
+@rate_limit("search")
 def search_page(request: HttpRequest) -> HttpResponse:
     response, errors = search_leniently(request.GET)
     params = response.params

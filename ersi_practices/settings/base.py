@@ -303,6 +303,9 @@ PERMISSIONS_POLICY = {
 RATE_LIMITS = {
     "search": (int(os.environ.get("RATE_LIMIT_SEARCH", "120")), 60),
     "suggest": (int(os.environ.get("RATE_LIMIT_SUGGEST", "600")), 60),
+    "map": (int(os.environ.get("RATE_LIMIT_MAP", "60")), 60),
+    "finder": (int(os.environ.get("RATE_LIMIT_FINDER", "120")), 60),
+    "export": (int(os.environ.get("RATE_LIMIT_EXPORT", "10")), 60),
 }
 # The counters live in their own cache, so that nothing else evicts them. Local memory counts
 # per process; a cache the processes share (e.g. Redis) counts per client across them.

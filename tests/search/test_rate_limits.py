@@ -87,3 +87,48 @@ def test_a_limit_of_zero_or_none_switches_it_off(db, limits, settings):
     for _ in range(10):
         assert client.get("/api/search/").status_code == 200
         assert client.get("/api/search/suggest/?q=soc").status_code == 200
+
+
+@pytest.mark.parametrize(
+    ("url", "scope"),
+    [
+        ("/map/data.json", "map"),
+        ("/finder/api/?population=20000&country=PL", "finder"),
+        ("/export/practices.csv", "export"),
+    ],
+)
+def test_the_map_data_the_finder_and_the_exports_are_limited_too(db, settings, url, scope):
+    caches[settings.RATE_LIMIT_CACHE].clear()
+    settings.RATE_LIMITS = {scope: (2, 60)}
+    client = Client(REMOTE_ADDR="198.51.100.9")
+    for _ in range(2):
+        response = client.get(url)
+        assert response.status_code == 200
+        if response.streaming:  # an export: read it to the end, which closes its cursor
+            b"".join(response.streaming_content)
+    response = client.get(url)
+    assert response.status_code == 429
+    assert 1 <= int(response["Retry-After"]) <= 60
+    caches[settings.RATE_LIMIT_CACHE].clear()
+
+
+def test_the_search_page_over_its_limit_gets_a_styled_page_in_the_reader_language(db, settings):
+    caches[settings.RATE_LIMIT_CACHE].clear()
+    settings.RATE_LIMITS = {"search": (1, 60)}
+    client = Client(REMOTE_ADDR="198.51.100.10")
+    assert client.get("/search/?q=housing").status_code == 200
+    response = client.get("/pl/search/?q=housing")
+    assert response.status_code == 429
+    assert response["Content-Type"].startswith("text/html")
+    assert "no-cache" in response["Cache-Control"]
+    seconds = int(response["Retry-After"])
+    with translation.override("pl"):
+        message = ngettext(
+            "Too many requests. Please try again in %(seconds)d second.",
+            "Too many requests. Please try again in %(seconds)d seconds.",
+            seconds,
+        ) % {"seconds": seconds}
+    page = response.content.decode()
+    assert f"<h1>{message}</h1>" in page
+    assert 'lang="pl"' in page
+    caches[settings.RATE_LIMIT_CACHE].clear()
