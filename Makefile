@@ -38,7 +38,7 @@ run: demo admin ## Set up everything and serve the site on http://$(HOST):$(PORT
 	@echo "Starting the task worker (search index journal, e-mails), scheduled publishing and the web server"
 	@trap 'kill $$worker $$scheduler 2>/dev/null' EXIT; \
 	$(MANAGE) db_worker --backend queue --interval 1 --no-startup-delay & worker=$$!; \
-	while sleep 60; do $(MANAGE) publish_scheduled >/dev/null; done & scheduler=$$!; \
+	while sleep 60; do $(MANAGE) publish_scheduled >/dev/null; $(MANAGE) purge_registrations >/dev/null; done & scheduler=$$!; \
 	$(MANAGE) runserver $(HOST):$(PORT)
 
 worker: setup ## Run the background task worker on its own

@@ -23,6 +23,8 @@ urlpatterns = [
     path("api/search/suggest/", search_views.suggest_api, name="search_suggest"),
     # Open data: the read-only API, exports, feeds, sitemap.xml and robots.txt (not translated).
     path("", include("opendata.urls")),
+    # Calendar (.ics) and Atom feeds of the events (not translated; before Wagtail's /events/).
+    path("", include("agenda.urls")),
 ]
 
 if settings.DEBUG:
@@ -37,6 +39,7 @@ urlpatterns += i18n_patterns(
     path("finder/", include("finder.urls")),
     path("map/", include("maps.urls")),
     path("", include("enquiries.urls")),
+    path("", include("agenda.registration_urls")),  # registering for an event
     path("", include(wagtail_urls)),
     prefix_default_language=False,
 )

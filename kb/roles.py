@@ -32,6 +32,7 @@ from wagtail.models import (
 )
 
 from enquiries.roles import grant_inbox_permissions
+from agenda.roles import grant_panel_registration_permissions, grant_registration_permissions
 from kb.models import CollectionIndexPage, PartnerIndexPage, PartnerPage
 
 EXPERT_PANEL = "Expert panel"
@@ -115,6 +116,7 @@ def setup_roles() -> dict[str, int]:
 
     panel, _ = Group.objects.get_or_create(name=EXPERT_PANEL)
     panel.permissions.set(_permissions(EXPERT_MODEL_PERMISSIONS))
+    grant_panel_registration_permissions(panel)  # every event's attendees (events app)
     if partner_index:
         for index in partner_index.get_translations(inclusive=True):
             _grant_pages(panel, index, ["change", "publish", "lock", "unlock"])
@@ -128,6 +130,7 @@ def setup_roles() -> dict[str, int]:
         group, _ = Group.objects.get_or_create(name=partner_group_name(partner))
         group.permissions.set(access_admin)
         grant_inbox_permissions(group)  # questions and study-visit requests (enquiries app)
+        grant_registration_permissions(group)  # their events' attendees (events app)
         # The partner's pages in every language's tree (its practices written in them).
         for version in partner.get_translations(inclusive=True):
             _grant_pages(group, version, ["add", "change"])

@@ -20,6 +20,7 @@ from django.views.decorators.gzip import gzip_page
 from django.views.decorators.http import require_GET
 
 from ersi_practices.ratelimit import rate_limit
+from agenda.map import event_features
 from kb.models import PracticePage
 from maps.geojson import MAX_PRACTICES, map_features, place_label
 from maps.locations import Location, Locator
@@ -103,7 +104,10 @@ def map_data(request: HttpRequest) -> JsonResponse:
     ids, engine, degraded = iter_matching_ids(params)
     with closing(ids):  # past the limit the rest is not read
         data = map_features(ids, Locator.load(), request)
-    data.update(engine=engine, degraded=degraded)
+    # The network's events: a layer of their own, whatever the search (agenda/map.py).
+    events = event_features(request)
+    data["features"] += events
+    data.update(engine=engine, degraded=degraded, events={"shown": len(events)})
     return JsonResponse(
         data, content_type="application/geo+json", json_dumps_params={"ensure_ascii": False}
     )
@@ -130,4 +134,8 @@ def map_text() -> dict[str, str]:
         "unplaced": _("Practices with no known place, only in the list: %(count)s."),
         "failed": _("The map could not be loaded. The list shows the same practices."),
         "show_on_map": _("Show on the map"),
+        "event": _("Event"),
+        "upcoming_events": _("Upcoming events"),
+        "past_events": _("Past events"),
+        "events_loaded": _("Events on the map: %(count)s."),
     }

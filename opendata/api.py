@@ -1,4 +1,5 @@
-"""The read-only JSON API at /api/v2/: practices, partners and collections (Wagtail API v2).
+"""The read-only JSON API at /api/v2/: practices, partners, collections and events (Wagtail API
+v2).
 
 The fields are declared here, on the endpoints, rather than as `api_fields` on the page models:
 the API shows what the public pages show and nothing more (no contact phone, no partner contact
@@ -32,7 +33,9 @@ from wagtail.api.v2.utils import BadRequestError, get_object_detail_url
 from wagtail.api.v2.views import PagesAPIViewSet
 from wagtail.models import Page
 
-from kb.models import CollectionPage, PartnerPage, PracticePage
+from agenda.models import EventPage
+from kb.languages import LANGUAGE_CODES
+from kb.models import CollectionPage, PartnerPage, PracticePage, Theme
 from opendata.exports import export_urls
 from opendata.selection import SEARCH_KEYS, parse_selection, search_slice
 from search.params import InvalidSearch, whole_number
@@ -409,8 +412,162 @@ class CollectionsAPIViewSet(PublicPagesAPIViewSet):
     listing_default_fields = [*PublicPagesAPIViewSet.listing_default_fields, "featured"]
 
 
+class HostField(Field):
+    """The hosting partner of an event (its parent page), from a per-request lookup."""
+
+    def get_attribute(self, instance):
+        return self.context["partners"].get(instance.path[: -Page.steplen])
+
+    def to_representation(self, partner):
+        return page_reference(partner, self.context)
+
+
+class PageReferencesField(Field):
+    """Several pages (co-hosts, practices) as short references."""
+
+    def to_representation(self, pages):
+        return [page_reference(page, self.context) for page in pages.all()]
+
+
+class EventCalendarField(Field):
+    def get_attribute(self, instance):
+        return instance
+
+    def to_representation(self, event):
+        path = reverse("event_calendar", args=[event.pk])
+        return get_full_url(self.context["request"], path)
+
+
+class EventsAPIViewSet(PublicPagesAPIViewSet):
+    """The network's events, soonest first; `?kind=`, `?theme=`, `?partner=` (host or
+    co-host), `?language=` (spoken or interpreted), `?upcoming=true|false`."""
+
+    name = "events"
+    model = EventPage
+    body_fields = [
+        *PagesAPIViewSet.body_fields,
+        "kind",
+        "status",
+        "summary",
+        "start_date",
+        "start_time",
+        "end_date",
+        "end_time",
+        "time_zone",
+        "starts_at",
+        "ends_at",
+        APIField("all_day", serializers.BooleanField(source="is_all_day", read_only=True)),
+        "attendance",
+        "venue",
+        "address",
+        "city",
+        APIField("country", CountryField(read_only=True)),
+        "latitude",
+        "longitude",
+        "online_url",
+        APIField("host", HostField(read_only=True)),
+        APIField("co_hosts", PageReferencesField(read_only=True)),
+        APIField("languages", serializers.ListField(read_only=True)),
+        APIField("themes", terms()),
+        APIField("target_groups", TermSerializer(many=True, source="target_group_list")),
+        APIField("practices", PageReferencesField(read_only=True)),
+        "registration_open",
+        "capacity",
+        "registration_deadline",
+        "description",
+        "programme",
+        "report",
+        APIField("ical_url", EventCalendarField(read_only=True)),
+        APIField("sample", serializers.BooleanField(source="is_sample", read_only=True)),
+        APIField("documents", DocumentSerializer(many=True, read_only=True)),
+        APIField("images", ImageSerializer(many=True, read_only=True)),
+    ]
+    listing_default_fields = [
+        *PublicPagesAPIViewSet.listing_default_fields,
+        "kind",
+        "status",
+        "summary",
+        "start_date",
+        "end_date",
+        "starts_at",
+        "ends_at",
+        "time_zone",
+        "attendance",
+        "city",
+        "country",
+        "host",
+        "themes",
+        "ical_url",
+        "sample",
+    ]
+    detail_only_fields = [*PublicPagesAPIViewSet.detail_only_fields, "documents", "images"]
+    CUSTOM_FILTERS = frozenset({"theme", "partner", "upcoming", "language"})
+    known_query_parameters = PublicPagesAPIViewSet.known_query_parameters | CUSTOM_FILTERS
+
+    @classmethod
+    def get_available_fields(cls, model, db_fields_only=False):
+        """A list of languages is no value to compare with: `?language=` filters by one."""
+        fields = super().get_available_fields(model, db_fields_only)
+        return [name for name in fields if name != "languages"] if db_fields_only else fields
+
+    def get_serializer_context(self):
+        context = super().get_serializer_context()
+        context["partners"] = {p.path: p for p in PartnerPage.objects.live()}
+        return context
+
+    def get_queryset(self) -> QuerySet:
+        return (
+            super().get_queryset().select_related("locale")
+            .prefetch_related("themes", "co_hosts", "practices", "tagged_target_groups__tag")
+            .order_by("starts_at", "pk")
+        )  # fmt: skip
+
+    def filter_queryset(self, queryset: QuerySet) -> QuerySet:
+        params = self.request.GET
+        errors = {}
+        if (kind := params.get("kind")) and kind not in EventPage.Kind.values:
+            errors["kind"] = _("Unknown value: %(values)s.") % {"values": kind[:50]}
+        if language := params.get("language"):
+            if language not in LANGUAGE_CODES:
+                errors["language"] = _("Unknown value: %(values)s.") % {"values": language[:50]}
+            queryset = queryset.filter(languages__contains=[language])
+        if theme := params.get("theme"):
+            if not Theme.objects.filter(slug=theme).exists():
+                errors["theme"] = _("Unknown value: %(values)s.") % {"values": theme[:50]}
+            queryset = queryset.filter(themes__slug=theme)
+        if partner := params.get("partner"):
+            if not PartnerPage.objects.filter(slug=partner).exists():
+                errors["partner"] = _("Unknown value: %(values)s.") % {"values": partner[:50]}
+            queryset = queryset.hosted_by(partner)
+        if "upcoming" in params:
+            upcoming = params["upcoming"].strip().lower()
+            if upcoming in ("true", "1"):
+                queryset = queryset.upcoming()
+            elif upcoming in ("false", "0"):
+                queryset = queryset.past()
+            else:
+                errors["upcoming"] = _("Give true or false.")
+        if errors:
+            raise EventFilterError(errors)
+        return super().filter_queryset(queryset)
+
+    def handle_exception(self, exc):
+        if isinstance(exc, EventFilterError):
+            return Response(
+                {"message": _("Invalid filter values."), "errors": exc.errors}, status=400
+            )
+        return super().handle_exception(exc)
+
+
+class EventFilterError(Exception):
+    def __init__(self, errors: dict[str, str]):
+        super().__init__(errors)
+        self.errors = errors
+
+
 api_router = WagtailAPIRouter(API_NAMESPACE)
 # Registered most specific first: the router links a model to the first endpoint that serves it.
 api_router.register_endpoint("practices", PracticesAPIViewSet)
 api_router.register_endpoint("partners", PartnersAPIViewSet)
 api_router.register_endpoint("collections", CollectionsAPIViewSet)
+api_router.register_endpoint("events", EventsAPIViewSet)

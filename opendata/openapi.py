@@ -15,9 +15,10 @@ from django.conf import settings
 from django.utils import translation
 
 from enquiries.forms import EnquiryForm
+from agenda.models import EventPage
 from finder.forms import CountryChoiceField, FinderForm, FteField, WholeNumberField
 from multilingual.languages import site_languages
-from opendata.api import MAX_OFFSET, PartnersAPIViewSet, PracticesAPIViewSet
+from opendata.api import MAX_OFFSET, EventsAPIViewSet, PartnersAPIViewSet, PracticesAPIViewSet
 from opendata.selection import SEARCH_KEYS
 from search import params as search_params
 from search.service import FACET_LABELS
@@ -258,6 +259,33 @@ def field_filters(viewset) -> list[dict[str, Any]]:
     return described
 
 
+def event_filters() -> list[dict[str, Any]]:
+    """The events listing's own filters (opendata.api.EventsAPIViewSet.filter_queryset)."""
+    return [
+        query(
+            "kind",
+            {"type": "string", "enum": [value for value, _label in EventPage.Kind.choices]},
+            "Only events of this type.",
+        ),
+        query("theme", ref("schemas", "Slug"), "Only events on this theme (a theme's slug)."),
+        query(
+            "partner",
+            ref("schemas", "Slug"),
+            "Only events this partner hosts or co-hosts (a partner's slug).",
+        ),
+        query(
+            "language",
+            {"type": "string", "examples": ["en", "pl"]},
+            "Only events where this language is spoken or interpreted (a language code).",
+        ),
+        query(
+            "upcoming",
+            {"type": "boolean"},
+            "`true`: events not over yet; `false`: past events, the most recent first.",
+        ),
+    ]
+
+
 def id_parameter(description: str) -> dict[str, Any]:
     return {
         "name": "id",
@@ -306,6 +334,12 @@ def paths() -> dict[str, Any]:
         *field_filters(PartnersAPIViewSet),
     ]
     partner_detail = wagtail_parameters(PartnersAPIViewSet, exclude=listing_only)
+    events_listing = [
+        *wagtail_parameters(EventsAPIViewSet),
+        *event_filters(),
+        *(p for p in field_filters(EventsAPIViewSet) if p["name"] != "kind"),
+    ]
+    event_detail = wagtail_parameters(EventsAPIViewSet, exclude=listing_only)
     exports = {
         f"/export/practices.{fmt}": operation(
             f"Every practice matching a search, as {label} (streamed)",
@@ -386,6 +420,26 @@ def paths() -> dict[str, Any]:
             "One partner",
             [id_parameter("The partner's id."), *partner_detail],
             json_response("Every field of the partner.", ref("schemas", "ApiItem")),
+            ("400", "ApiBadRequest"),
+            ("404", "ApiNotFound"),
+            api=True,
+        ),
+        "/api/v2/events/": operation(
+            "The network's events, soonest first",
+            events_listing,
+            json_response("A page of events.", ref("schemas", "ApiListing")),
+            ("400", "ApiBadRequest"),
+            api=True,
+            description="Conferences, seminars, workshops, expert panels, citizens' dialogues, "
+            "study visits and art competitions of the partners. `starts_at`/`ends_at` are the "
+            "moments; `start_date`, `start_time` ... are local to `time_zone`. Calendar feeds: "
+            "`/events/calendar.ics`, `/events/themes/<theme>/calendar.ics` and each event's "
+            "`ical_url`.",
+        ),
+        "/api/v2/events/{id}/": operation(
+            "One event",
+            [id_parameter("The event's id."), *event_detail],
+            json_response("Every field of the event.", ref("schemas", "ApiItem")),
             ("400", "ApiBadRequest"),
             ("404", "ApiNotFound"),
             api=True,

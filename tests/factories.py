@@ -1,8 +1,11 @@
 """Factories for the page tree and taxonomy (factory_boy + wagtail-factories)."""
 
+import datetime
+
 import factory
 import wagtail_factories
 
+from agenda.models import EventPage
 from kb.models import PartnerPage, PracticePage, TargetGroup, Theme
 from kb.text import plain_to_html
 
@@ -68,4 +71,38 @@ class PracticePageFactory(wagtail_factories.PageFactory):
             from kb.models import FundingSource
 
             self.funding_sources.set(FundingSource.objects.filter(slug__in=extracted))
+            self.save()
+
+
+class EventPageFactory(wagtail_factories.PageFactory):
+    """An event: give `parent` (its hosting PartnerPage). All day unless start_time is given."""
+
+    title = factory.Faker("sentence", nb_words=4)
+    kind = "seminar"
+    summary = factory.Faker("sentence", nb_words=16)
+    start_date = factory.LazyFunction(lambda: datetime.date.today() + datetime.timedelta(days=30))
+    time_zone = "Europe/Warsaw"
+    city = "Łódź"
+    country = "PL"
+
+    class Meta:
+        model = EventPage
+        skip_postgeneration_save = True
+
+    @factory.post_generation
+    def themes(self, create, extracted, **kwargs):
+        if extracted:
+            self.themes.set(extracted)
+            self.save()
+
+    @factory.post_generation
+    def practices(self, create, extracted, **kwargs):
+        if extracted:
+            self.practices.set(extracted)
+            self.save()
+
+    @factory.post_generation
+    def co_hosts(self, create, extracted, **kwargs):
+        if extracted:
+            self.co_hosts.set(extracted)
             self.save()

@@ -21,7 +21,7 @@ INSTALLED_APPS = [
     "search",
     "finder",
     "enquiries",
-    "events",
+    "agenda",  # the network's events (app label "events")
     "maps",
     "opendata",
     "multilingual",
@@ -325,3 +325,7 @@ CACHES = {
 # Behind a reverse proxy, the request header that carries the visitor's address (e.g.
 # HTTP_X_REAL_IP); the rate limits and the contact form count per address.
 CLIENT_IP_HEADER = os.environ.get("CLIENT_IP_HEADER") or None
+
+# Event registrations: the registrants' personal data is erased this many days after the event
+# ended (`manage.py purge_registrations`, run by `make run`'s scheduler); the counts stay.
+EVENT_REGISTRATION_RETENTION_DAYS = int(os.environ.get("EVENT_REGISTRATION_RETENTION_DAYS", "90"))

@@ -4,7 +4,8 @@
  * fails) the page keeps its list and filters, and the status line says so.
  *
  * Draws the GeoJSON of #practice-map[data-source] (maps/geojson.py): partners as squares in their
- * own layer, practices as circles clustered (dashed ring: approximate place). Popups are built with
+ * own layer, practices as circles clustered (dashed ring: approximate place), the network's events
+ * as diamonds in two layers, upcoming (shown) and past (off at first; hollow). Popups are built with
  * textContent (no HTML from the data). Each list item gets a "Show on the map" button.
  */
 (() => {
@@ -43,6 +44,11 @@
         link.href = properties.url;
         title.append(link);
         box.append(title);
+        if (properties.kind === "event") {
+            const meta = [properties.event_type, properties.when, properties.place, properties.partner];
+            box.append(element("p", "map-popup__meta", meta.filter(Boolean).join(" · ")));
+            return box;
+        }
         const kind = properties.kind === "partner" ? text.partner : text.practice;
         const meta = [kind, properties.kind === "practice" ? properties.partner : "", properties.place];
         box.append(element("p", "map-popup__meta", meta.filter(Boolean).join(" · ")));
@@ -56,8 +62,33 @@
         return box;
     }
 
+    function eventMarker(feature, latlng, text) {
+        // Events: diamonds, not clustered; a past event is hollow (static/css/map.css).
+        const p = feature.properties;
+        // Leaflet moves the icon with a transform: the diamond is the inner span, turned.
+        const icon = L.divIcon({
+            className: "map-event",
+            html: `<span class="map-marker map-marker--event${p.upcoming ? "" : " map-marker--past"}"></span>`,
+            iconSize: [20, 20],
+            iconAnchor: [-2, 22], // beside its place, above and right: a group there stays readable
+            popupAnchor: [12, -20],
+        });
+        const marker = L.marker(latlng, {
+            icon,
+            title: `${text.event}: ${p.title} (${p.when})`,
+            keyboard: true,
+            riseOnHover: true,
+            zIndexOffset: 500,
+        });
+        marker.bindPopup(() => popupContent(p, text), {maxWidth: 280});
+        return marker;
+    }
+
     function markerFor(feature, latlng, text) {
         const p = feature.properties;
+        if (p.kind === "event") {
+            return eventMarker(feature, latlng, text);
+        }
         const partner = p.kind === "partner";
         const icon = partner
             ? L.divIcon({
@@ -104,13 +135,19 @@
             maxClusterRadius: 50,
             iconCreateFunction: (cluster) => clusterIcon(cluster, text),
         });
+        const upcomingEvents = L.layerGroup();
+        const pastEvents = L.layerGroup(); // in the layer control, off at first
         const byId = new Map();
         const bounds = L.latLngBounds([]);
         let partnerCount = 0;
+        let eventCount = 0;
         for (const feature of data.features) {
             const [lon, lat] = feature.geometry.coordinates;
             const marker = markerFor(feature, L.latLng(lat, lon), text);
-            if (feature.properties.kind === "partner") {
+            if (feature.properties.kind === "event") {
+                (feature.properties.upcoming ? upcomingEvents : pastEvents).addLayer(marker);
+                eventCount += 1;
+            } else if (feature.properties.kind === "partner") {
                 partners.addLayer(marker);
                 partnerCount += 1;
             } else {
@@ -121,7 +158,13 @@
         }
         partners.addTo(map);
         practices.addTo(map);
-        L.control.layers(null, {[text.practices]: practices, [text.partners]: partners}, {collapsed: false}).addTo(map);
+        upcomingEvents.addTo(map);
+        const layers = {[text.practices]: practices, [text.partners]: partners};
+        if (eventCount) {
+            layers[text.upcoming_events] = upcomingEvents;
+            layers[text.past_events] = pastEvents;
+        }
+        L.control.layers(null, layers, {collapsed: false}).addTo(map);
         if (bounds.isValid()) {
             map.fitBounds(bounds, {padding: [24, 24], maxZoom: MAX_FIT_ZOOM});
         }
@@ -133,6 +176,9 @@
         }
         if (info.unplaced) {
             lines.push(format(text.unplaced, {count: info.unplaced}));
+        }
+        if (eventCount) {
+            lines.push(format(text.events_loaded, {count: eventCount}));
         }
         status.textContent = lines.join(" ");
         root.dataset.ready = "true"; // for tests and styles: markers are on the map

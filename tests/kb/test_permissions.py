@@ -658,3 +658,190 @@ def test_partner_editors_and_the_panel_cannot_delete_media_elsewhere(site: Site,
         response = client.post(reverse("wagtaildocs:delete", args=[document.pk]))
         assert permission_denied(response), describe(response)
         assert get_document_model().objects.filter(pk=document.pk).exists()
+
+
+# --- Events: filed under their hosting partner, as practices are ------------------------------
+
+# fmt: off
+EVENT_MATRIX = """
+| action           | target | partner editor | expert panel | network admin | note |
+| create event     | own    | allowed        | refused      | allowed       | 1    |
+| create event     | other  | refused        | refused      | allowed       | 1    |
+| edit event       | own    | allowed        | allowed      | allowed       | 2    |
+| edit event       | other  | refused        | allowed      | allowed       | 2    |
+| submit event     | own    | allowed        | allowed      | allowed       | 3    |
+| submit event     | other  | refused        | allowed      | allowed       | 3    |
+| publish event    | own    | refused        | allowed      | allowed       | 5    |
+| publish event    | other  | refused        | allowed      | allowed       |      |
+| delete event     | own    | refused        | refused      | allowed       | 6    |
+| delete event     | other  | refused        | refused      | allowed       | 6    |
+"""
+# fmt: on
+EVENT_CELLS = parse_matrix(EVENT_MATRIX)
+
+
+def draft_event(site: Site, target: str, *, live: bool = False):
+    """An event of the target partner, written by a colleague there (rolled back after the test)."""
+    import datetime as dt
+
+    from agenda.models import EventPage
+
+    partner = PartnerPage.objects.get(pk=site.partners[target])
+    author = get_user_model().objects.get(
+        pk=site.users[f"colleague_{'a' if target == 'own' else 'b'}"]
+    )
+    event = EventPage(title=f"{partner.title}: seminar", slug="network-seminar", kind="seminar",
+                      summary="A seminar of the network.", owner=author, live=False,
+                      start_date=date.today() + dt.timedelta(days=40),
+                      start_time=dt.time(9, 30), end_time=dt.time(13, 0))  # fmt: skip
+    partner.add_child(instance=event)
+    revision = event.save_revision(user=author)
+    if live:
+        revision.publish()
+    return event
+
+
+def event_form(event=None, **changes) -> dict:
+    import datetime as dt
+
+    values = {
+        "title": event.title if event else "A new network workshop",
+        "slug": event.slug if event else "new-workshop",
+        "kind": "workshop", "status": "scheduled",
+        "summary": event.summary if event else "What happens, for whom.",
+        "description": rich_text("Partners compare their practices."),
+        "start_date": (date.today() + dt.timedelta(days=50)).isoformat(),
+        "start_time": "10:00", "end_date": "", "end_time": "12:00",
+        "time_zone": "Europe/Warsaw", "attendance": "in_person", "city": "Łódź", "country": "PL",
+        "latitude": "", "longitude": "", "online_url": "", "target_groups": "",
+        "capacity": "", "registration_deadline": "", "contact_email": "",
+        "documents": inline_formset([]), "images": inline_formset([]),
+    }  # fmt: skip
+    values.update(changes)
+    return nested_form_data(values)
+
+
+def edit_event(client, event, extra: dict, **changes):
+    latest = event.get_latest_revision_as_object()
+    url = reverse("wagtailadmin_pages:edit", args=[event.pk])
+    return client.post(url, {**event_form(latest, **changes), **extra})
+
+
+def do_event_action(client, site: Site, action: str, target: str) -> Outcome:
+    from agenda.models import EventPage
+
+    if action == "create event":
+        parent = site.partners[target]
+        url = reverse("wagtailadmin_pages:add", args=["events", "eventpage", parent])
+        form = client.get(url)
+        response = client.post(url, event_form())
+        created = EventPage.objects.child_of(Page.objects.get(pk=parent)).filter(
+            slug="new-workshop"
+        )
+        return Outcome(created.exists(), permission_denied(form) and permission_denied(response),
+                       describe(response))  # fmt: skip
+    event = draft_event(site, target, live=action == "delete event")
+    if action == "edit event":
+        response = edit_event(client, event, {}, summary="Edited in the test.")
+        latest = EventPage.objects.get(pk=event.pk).get_latest_revision_as_object()
+        return Outcome(latest.summary == "Edited in the test.", permission_denied(response),
+                       describe(response))  # fmt: skip
+    if action == "submit event":
+        response = edit_event(client, event, {"action-submit": "Submit"})
+        page = EventPage.objects.get(pk=event.pk)
+        in_review = page.workflow_in_progress and (
+            page.current_workflow_state.workflow.name == WORKFLOW_NAME
+        )
+        return Outcome(in_review, permission_denied(response), describe(response))
+    if action == "publish event":
+        response = edit_event(client, event, {"action-publish": "Publish"})
+        live = EventPage.objects.get(pk=event.pk).live
+        edit_url = reverse("wagtailadmin_pages:edit", args=[event.pk])
+        saved_as_draft = response.status_code == 302 and response["Location"] == edit_url
+        return Outcome(live, permission_denied(response) or (saved_as_draft and not live),
+                       describe(response))  # fmt: skip
+    return delete(client, event.pk)
+
+
+@pytest.mark.parametrize("cell", [pytest.param(c, id=c.id) for c in EVENT_CELLS])
+def test_event_matrix(cell: Cell, site: Site, client, db):
+    client.force_login(get_user_model().objects.get(pk=site.users[cell.role]))
+    outcome = do_event_action(client, site, cell.action, cell.target)
+    why = f"{outcome.detail}\nexpected {cell.expected}: {cell.note}"
+    if cell.expected == "allowed":
+        assert outcome.done and not outcome.denied, why
+    else:
+        assert not outcome.done and outcome.denied, why
+
+
+def test_the_expert_panel_review_covers_the_events_of_every_partner(site: Site, db):
+    """No workflow of their own: an event inherits the partner subtree's review."""
+    for target in ("own", "other"):
+        event = draft_event(site, target)
+        workflow = event.get_workflow()
+        assert workflow is not None and workflow.name == WORKFLOW_NAME
+
+
+# --- Event registrations: the attendee lists of the events a partner hosts ---------------------
+
+# fmt: off
+REGISTRATION_MATRIX = """
+| action              | target | partner editor | expert panel | network admin | note |
+| see attendees       | own    | allowed        | allowed      | allowed       |      |
+| see attendees       | other  | refused        | allowed      | allowed       |      |
+| export attendees    | own    | allowed        | allowed      | allowed       |      |
+| export attendees    | other  | refused        | allowed      | allowed       |      |
+| cancel registration | own    | allowed        | refused      | allowed       |      |
+| cancel registration | other  | refused        | refused      | allowed       |      |
+"""
+# fmt: on
+REGISTRATION_CELLS = parse_matrix(REGISTRATION_MATRIX)
+
+
+def hosted_registration(site: Site, target: str):
+    """An event hosted by the target partner, with one registration (rolled back after the test)."""
+    import datetime as dt
+
+    from agenda.models import EventPage, Registration
+
+    partner = PartnerPage.objects.get(pk=site.partners[target])
+    event = EventPage(title=f"{partner.title}: workshop", slug="registration-workshop",
+                      kind="workshop", summary="A workshop.",
+                      start_date=date.today() + dt.timedelta(days=30), registration_open=True)  # fmt: skip
+    partner.add_child(instance=event)
+    return Registration.objects.create(
+        event=event, event_title=event.title, partner=partner, name=f"Attendee {target}",
+        email=f"attendee-{target}@example.org", organisation="Gmina", country="PL",
+    )  # fmt: skip
+
+
+def do_registration_action(client, registration, action: str) -> Outcome:
+    from agenda.models import Registration
+
+    if action == "cancel registration":
+        url = reverse("registrations:edit", args=[registration.pk])
+        response = client.post(url, {"status": "cancelled"})
+        done = Registration.objects.get(pk=registration.pk).is_cancelled
+        return Outcome(done, permission_denied(response) or response.status_code == 404,
+                       describe(response))  # fmt: skip
+    query = f"?event={registration.event_id}" + (
+        "&export=csv" if action.startswith("export") else ""
+    )
+    response = client.get(reverse("registrations:index") + query)
+    if response.status_code != 200:
+        return Outcome(False, permission_denied(response), describe(response))
+    body = b"".join(response.streaming_content) if response.streaming else response.content
+    shown = registration.name in body.decode()
+    return Outcome(shown, not shown, describe(response))
+
+
+@pytest.mark.parametrize("cell", [pytest.param(c, id=c.id) for c in REGISTRATION_CELLS])
+def test_registration_matrix(cell: Cell, site: Site, client, db):
+    registration = hosted_registration(site, cell.target)
+    client.force_login(get_user_model().objects.get(pk=site.users[cell.role]))
+    outcome = do_registration_action(client, registration, cell.action)
+    why = f"{outcome.detail}\nexpected {cell.expected}"
+    if cell.expected == "allowed":
+        assert outcome.done and not outcome.denied, why
+    else:
+        assert not outcome.done and outcome.denied, why

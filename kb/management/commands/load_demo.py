@@ -1,6 +1,7 @@
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
 
+from agenda.seeding import seed_demo_events, seed_event_index
 from home.site import ensure_home_page, point_site_at_base_url
 from kb.importing import PracticeImporter
 from kb.roles import setup_roles
@@ -18,7 +19,7 @@ from kb.seeding import (
 class Command(BaseCommand):
     help = (
         "Seed the taxonomy, the 23 ERSI partners, the roles and the review workflow, and load "
-        "the demo practices, assessments and collections. Safe to run again: it adds what is "
+        "the demo practices, assessments, collections and events. Safe to run again: it adds what is "
         "missing and leaves edits alone."
     )
 
@@ -34,6 +35,7 @@ class Command(BaseCommand):
         self.stdout.write(f"Taxonomy: {seed_taxonomy()}")
         self.stdout.write(f"Partners: {seed_partners(home)}")
         collections = seed_collection_index(home)
+        seed_event_index(home)
         # Before the roles, which give each partner group its pages in every language.
         languages = seed_language_trees(home)
         self.stdout.write(f"Partner pages in the other languages: {languages}")
@@ -54,4 +56,5 @@ class Command(BaseCommand):
             self.stdout.write(
                 f"Demo assessments and collections: {seed_demo_curation(collections)}"
             )
+        self.stdout.write(f"Demo events: {seed_demo_events()}")
         call_command("embed_practices", stdout=self.stdout, stderr=self.stderr)

@@ -17,10 +17,14 @@ from modelcluster.fields import ParentalKey, ParentalManyToManyField
 from taggit.models import ItemBase
 
 from django import forms
+from django.conf import settings
 from django.contrib.postgres.fields import ArrayField
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
+from django.db.models import Exists, OuterRef, Prefetch, Q, Subquery
+from django.db.models.functions import Length, Substr
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from wagtail.admin.panels import (
@@ -32,12 +36,14 @@ from wagtail.admin.panels import (
     TabbedInterface,
 )
 from wagtail.fields import RichTextField
-from wagtail.models import Orderable, Page
+from wagtail.models import Orderable, Page, PageManager
+from wagtail.query import PageQuerySet
 
 from kb.languages import CONTENT_LANGUAGES
 from kb.models.pages import TEXT_FEATURES
 from kb.models.taxonomy import TargetGroup
-from multilingual.routing import ReadableInEveryLanguage
+from multilingual.languages import active_language
+from multilingual.routing import ReadableInEveryLanguage, in_reader_language
 
 # The partners' time zones first; any European zone may be chosen.
 DEFAULT_TIME_ZONE = "Europe/Warsaw"
@@ -79,8 +85,76 @@ class EventIndexPage(ReadableInEveryLanguage, Page):
     class Meta:
         verbose_name = _("event index page")
 
+    def get_context(self, request, *args, **kwargs):
+        from agenda.listing import listing_context  # agenda.listing imports the models
+
+        context = super().get_context(request, *args, **kwargs)
+        context.update(listing_context(request))
+        return context
+
+    def serve(self, request, *args, **kwargs):
+        response = super().serve(request, *args, **kwargs)
+        if getattr(response, "context_data", {}).get("filter_errors"):
+            response.status_code = 400  # as /search/ answers parameters it cannot read
+        return response
+
+
+def _other_versions():
+    """The pages sharing a translation key with the outer page (a subquery)."""
+    return Page.objects.filter(translation_key=OuterRef("translation_key"))
+
+
+class EventPageQuerySet(PageQuerySet):
+    def one_per_event(self, language: str | None = None) -> EventPageQuerySet:
+        """One page per event, in the reader's language where it has a live translation, else
+        the original (the first written), as practices are listed."""
+        language = language or active_language()
+        in_language = _other_versions().filter(locale__language_code=language, live=True)
+        earlier = _other_versions().filter(pk__lt=OuterRef("pk"), live=True)
+        return self.filter(
+            Q(locale__language_code=language) | (~Exists(in_language) & ~Exists(earlier))
+        )
+
+    def upcoming(self, now: dt.datetime | None = None) -> EventPageQuerySet:
+        """Not over yet (running now or to come), soonest first."""
+        return self.filter(ends_at__gte=now or timezone.now()).order_by("starts_at", "pk")
+
+    def past(self, now: dt.datetime | None = None) -> EventPageQuerySet:
+        """Over, the most recent first."""
+        return self.filter(ends_at__lt=now or timezone.now()).order_by("-starts_at", "-pk")
+
+    def hosted_by(self, partner_slug: str) -> EventPageQuerySet:
+        """Hosted or co-hosted by the partner (its page has the same slug in every language)."""
+        parent_path = Substr(OuterRef("path"), 1, Length(OuterRef("path")) - Page.steplen)
+        host = Page.objects.filter(path=parent_path, slug=partner_slug)
+        co_host = EventPage.co_hosts.through.objects.filter(
+            eventpage_id=OuterRef("pk"), partnerpage__slug=partner_slug
+        )
+        return self.filter(Exists(host) | Exists(co_host))
+
+    def for_listing(self) -> EventPageQuerySet:
+        """What an event card shows, in a fixed number of queries whatever the count."""
+        from kb.models import PartnerPage
+
+        parent_path = Substr(OuterRef("path"), 1, Length(OuterRef("path")) - Page.steplen)
+        partners = PartnerPage.objects.filter(path=parent_path)
+        return (
+            self.select_related("locale")
+            .annotate(
+                host_title=Subquery(partners.values("title")[:1]),
+                host_slug=Subquery(partners.values("slug")[:1]),
+            )
+            .prefetch_related(
+                "themes",
+                "co_hosts",
+                Prefetch("tagged_target_groups", TaggedEvent.objects.select_related("tag")),
+            )
+        )
+
 
 class EventPage(ReadableInEveryLanguage, Page):
+    """An event of the network, filed under its hosting partner."""
+
     class Kind(models.TextChoices):
         CONFERENCE = "conference", _("Conference")
         SEMINAR = "seminar", _("Seminar")
@@ -96,7 +170,19 @@ class EventPage(ReadableInEveryLanguage, Page):
         ONLINE = "online", _("Online")
         HYBRID = "hybrid", _("In person and online")
 
+    class Status(models.TextChoices):
+        SCHEDULED = "scheduled", _("Scheduled")
+        POSTPONED = "postponed", _("Postponed")
+        CANCELLED = "cancelled", _("Cancelled")
+
     kind = models.CharField(_("type of event"), max_length=30, choices=Kind.choices)
+    status = models.CharField(
+        _("status"),
+        max_length=20,
+        choices=Status.choices,
+        default=Status.SCHEDULED,
+        help_text=_("Keep a cancelled or postponed event published: people look for it."),
+    )
     summary = models.TextField(
         _("summary"),
         max_length=600,
@@ -183,7 +269,7 @@ class EventPage(ReadableInEveryLanguage, Page):
         related_name="events",
     )
 
-    # Registration (events/registration.py holds the registrations themselves).
+    # Registration (agenda/registration.py holds the registrations themselves).
     registration_open = models.BooleanField(_("registration open"), default=False)
     capacity = models.PositiveIntegerField(
         _("places"),
@@ -209,9 +295,11 @@ class EventPage(ReadableInEveryLanguage, Page):
     parent_page_types = ["kb.PartnerPage"]
     subpage_types: list[str] = []
 
+    objects = PageManager.from_queryset(EventPageQuerySet)()
+
     content_panels = [
         *Page.content_panels,
-        FieldPanel("kind"),
+        FieldRowPanel([FieldPanel("kind"), FieldPanel("status")]),
         FieldPanel("summary"),
         FieldPanel("description"),
         FieldPanel("programme"),
@@ -330,6 +418,91 @@ class EventPage(ReadableInEveryLanguage, Page):
         from kb.roles import PracticePermissionTester  # only administrators delete
 
         return PracticePermissionTester(user, self)
+
+    def get_context(self, request, *args, **kwargs):
+        from kb.models import PracticePage
+
+        context = super().get_context(request, *args, **kwargs)
+        context["tiles"] = settings.MAP_TILES
+        # The practices named, each in the reader's language where it has a translation.
+        linked = list(self.practices.live().public().for_listing().order_by("title"))
+        context["practices"] = in_reader_language(linked, PracticePage.objects.for_listing())
+        return context
+
+    # -- for the templates, the feeds and the API ---------------------------------------------
+
+    @property
+    def last_day(self) -> dt.date:
+        return self.end_date or self.start_date
+
+    @property
+    def is_multi_day(self) -> bool:
+        return self.last_day != self.start_date
+
+    @property
+    def is_past(self) -> bool:
+        return bool(self.ends_at) and self.ends_at < timezone.now()
+
+    @property
+    def is_cancelled(self) -> bool:
+        return self.status == self.Status.CANCELLED
+
+    @property
+    def is_online(self) -> bool:
+        return self.attendance != self.Attendance.IN_PERSON
+
+    @property
+    def has_place(self) -> bool:
+        return self.attendance != self.Attendance.ONLINE and bool(
+            self.venue or self.address or self.city or self.country
+        )
+
+    @property
+    def has_coordinates(self) -> bool:
+        return self.latitude is not None and self.longitude is not None
+
+    @property
+    def utc_offset(self) -> str:
+        """ "UTC+01:00" at the start of the event (summer time changes it)."""
+        offset = self.moments()[0].strftime("%z")
+        return f"UTC{offset[:3]}:{offset[3:]}" if offset and offset != "+0000" else "UTC"
+
+    @property
+    def zone_abbreviation(self) -> str:
+        """ "CET", "EEST"; the offset where the zone has no abbreviation ("+03")."""
+        name = self.moments()[0].tzname() or ""
+        return name if name.isalpha() else self.utc_offset
+
+    @property
+    def zone_label(self) -> str:
+        """The zone named, with its abbreviation and offset at the start: "Europe/Warsaw (CET,
+        UTC+01:00)"."""
+        abbreviation, offset = self.zone_abbreviation, self.utc_offset
+        if abbreviation in (offset, "UTC"):
+            return f"{self.time_zone} ({offset})"
+        return f"{self.time_zone} ({abbreviation}, {offset})"
+
+    @property
+    def place_label(self) -> str:
+        """ "Venue, address, city, country"; whichever parts are given."""
+        country = str(self.country.name) if self.country else ""
+        parts = (self.venue, self.address, self.city, country)
+        return ", ".join(part for part in parts if part)
+
+    @property
+    def short_place(self) -> str:
+        """ "City, country" for listings."""
+        country = str(self.country.name) if self.country else ""
+        return ", ".join(part for part in (self.city, country) if part)
+
+    @property
+    def target_group_list(self) -> list:
+        """Target groups through the tagging rows, so that for_listing() can prefetch them."""
+        return sorted((item.tag for item in self.tagged_target_groups.all()), key=str)
+
+    @property
+    def text_language(self) -> str:
+        return self.locale.language_code if self.locale_id else ""
 
 
 class EventDocument(Orderable):
