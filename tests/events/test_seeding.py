@@ -1,12 +1,10 @@
 """The demo calendar: dated from today, every type, past ones with a report, idempotent."""
 
 import datetime as dt
-import io
 
-from django.core.management import call_command
 from django.utils import timezone
 
-from agenda.models import EventIndexPage, EventPage, Registration
+from agenda.models import EventPage, Registration
 from agenda.seeding import DEMO_EVENTS_FILE, seed_demo_events, seed_event_index
 from kb.importing import PracticeImporter
 from kb.seeding import DEMO_PRACTICES_FILE
@@ -50,14 +48,3 @@ def test_the_dates_follow_the_day_of_loading(home, partners):
     opening = EventPage.objects.get(slug="ersi-opening-conference")
     assert opening.start_date == dt.date(2031, 1, 15) + dt.timedelta(days=-200)
     assert DEMO_EVENTS_FILE.name == "demo_events.json"
-
-
-def test_load_demo_prints_the_events_line_and_changes_nothing_the_second_time(home, partners):
-    out = io.StringIO()
-    call_command("load_demo", stdout=out)
-    assert "Demo events: " in out.getvalue() and "created" in out.getvalue()
-    count = EventPage.objects.count()
-    out = io.StringIO()
-    call_command("load_demo", stdout=out)
-    assert f"Demo events: 0 created, {count} already there" in out.getvalue()
-    assert EventIndexPage.objects.count() == 1

@@ -78,7 +78,12 @@ def test_load_demo_is_idempotent(home, capsys, settings):
     second = capsys.readouterr().out
     assert "0 updated" in first and "0 failed" in first
     assert "0 created, 0 updated" in second and "unchanged" in second
+    from agenda.models import EventIndexPage, EventPage
     from kb.models import PracticePage
+
+    assert "Demo events: " in first
+    assert f"Demo events: 0 created, {EventPage.objects.count()} already there" in second
+    assert EventIndexPage.objects.count() == 1
 
     practices = PracticePage.objects.live()
     assert practices.count() >= 40
