@@ -19,8 +19,8 @@ from django.views.decorators.cache import cache_page
 from django.views.decorators.gzip import gzip_page
 from django.views.decorators.http import require_GET
 
-from ersi_practices.ratelimit import rate_limit
 from agenda.map import event_features
+from ersi_practices.ratelimit import rate_limit
 from kb.models import PracticePage
 from maps.geojson import MAX_PRACTICES, map_features, place_label
 from maps.locations import Location, Locator

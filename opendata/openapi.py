@@ -14,8 +14,8 @@ from django import forms
 from django.conf import settings
 from django.utils import translation
 
-from enquiries.forms import EnquiryForm
 from agenda.models import EventPage
+from enquiries.forms import EnquiryForm
 from finder.forms import CountryChoiceField, FinderForm, FteField, WholeNumberField
 from multilingual.languages import site_languages
 from opendata.api import MAX_OFFSET, EventsAPIViewSet, PartnersAPIViewSet, PracticesAPIViewSet

@@ -1,6 +1,7 @@
 from wagtail.models import Page
 from wagtail.test.utils import WagtailPageTestCase
 
+from agenda.models import EventIndexPage
 from home.models import HomePage
 from kb.models import (
     CollectionIndexPage,
@@ -13,7 +14,9 @@ from kb.models import (
 
 class PageTreeRulesTests(WagtailPageTestCase):
     def test_home_takes_the_partner_and_collection_indexes(self):
-        self.assertAllowedSubpageTypes(HomePage, {PartnerIndexPage, CollectionIndexPage})
+        self.assertAllowedSubpageTypes(
+            HomePage, {PartnerIndexPage, CollectionIndexPage, EventIndexPage}
+        )
         self.assertAllowedParentPageTypes(HomePage, {Page})
 
     def test_partners_live_under_the_partner_index(self):
