@@ -35,10 +35,12 @@ admin: setup ## Ensure an admin account (ADMIN_USERNAME / ADMIN_PASSWORD / ADMIN
 	$(MANAGE) ensure_admin
 
 run: demo admin ## Set up everything and serve the site on http://$(HOST):$(PORT)/ (admin at /admin/)
-	@echo "Starting the task worker (search index journal, e-mails), scheduled publishing and the web server"
+	@echo "Starting the task worker (search index journal, e-mails), scheduled publishing (every minute), registration purges and transfer reminders (hourly) and the web server"
 	@trap 'kill $$worker $$scheduler 2>/dev/null' EXIT; \
 	$(MANAGE) db_worker --backend queue --interval 1 --no-startup-delay & worker=$$!; \
-	while sleep 60; do $(MANAGE) publish_scheduled >/dev/null; $(MANAGE) purge_registrations >/dev/null; done & scheduler=$$!; \
+	i=0; while sleep 60; do $(MANAGE) publish_scheduled >/dev/null; \
+	  if [ $$((i % 60)) -eq 0 ]; then $(MANAGE) purge_registrations >/dev/null; $(MANAGE) send_transfer_reminders >/dev/null; fi; \
+	  i=$$((i + 1)); done & scheduler=$$!; \
 	$(MANAGE) runserver $(HOST):$(PORT)
 
 worker: setup ## Run the background task worker on its own

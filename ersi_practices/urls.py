@@ -40,6 +40,7 @@ urlpatterns += i18n_patterns(
     path("map/", include("maps.urls")),
     path("", include("enquiries.urls")),
     path("", include("agenda.registration_urls")),  # registering for an event
+    path("", include("transfers.urls")),  # transfer stories of the practices
     path("", include(wagtail_urls)),
     prefix_default_language=False,
 )

@@ -121,6 +121,14 @@ class FinderForm(forms.Form):
     theme = slug_choices(Theme.objects.all(), _("Themes"))
     target_group = slug_choices(TargetGroup.objects.none(), _("Target groups"))
     funding = slug_choices(FundingSource.objects.all(), _("Funding you can use"))
+    transferred = forms.BooleanField(
+        label=_("Transferred successfully elsewhere"),
+        help_text=_(
+            "Only practices that another town runs or has scaled up, or that the partner lists "
+            "as adapted elsewhere."
+        ),
+        required=False,
+    )
     practice = forms.IntegerField(
         required=False,
         min_value=1,
@@ -201,6 +209,7 @@ class FinderForm(forms.Form):
             "target_group": [group.slug for group in data.get("target_group") or ()],
             "funding": [source.slug for source in data.get("funding") or ()],
             "practice": data["practice"].pk if data.get("practice") else None,
+            "transferred": "1" if data.get("transferred") else None,
         }
         query = QueryDict(mutable=True)
         for key, value in values.items():

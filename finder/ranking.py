@@ -9,18 +9,22 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from django.db import connection
-from django.db.models import BooleanField, ExpressionWrapper, Q, QuerySet
+from django.db.models import BooleanField, Exists, ExpressionWrapper, OuterRef, Q, QuerySet
 
 from finder.fit import Context, Fit, PracticeFacts, assess
 from kb.exporting import PRECONDITIONS
 from kb.models import PracticePage
 from kb.models.pages import SECTIONS
 from search.engines.postgres import PostgresEngine
+from transfers.models import SUCCESSFUL, TransferStory
 
 # Long texts the finder never shows (a practice card needs the title and summary only).
 UNUSED_TEXTS = (*SECTIONS, *PRECONDITIONS)
 # Practices nearest in meaning to the selected one that join the candidates.
 NEAREST = 10
+# Points added to the score in the ordering (not shown) of a practice transferred successfully
+# elsewhere: an approved running or scaled-up story, or an adaptation the partner lists.
+TRANSFER_BOOST = 3
 
 
 @dataclass(frozen=True)
@@ -30,7 +34,20 @@ class RankedPractice:
     fit: Fit
 
 
-def candidates(context: Context, include: int | None = None) -> QuerySet[PracticePage]:
+def transferred_elsewhere() -> Exists:
+    """An approved running or scaled-up story (of any of its translations), or an adaptation."""
+    stories = TransferStory.objects.approved().filter(
+        status__in=SUCCESSFUL, practice__translation_key=OuterRef("translation_key")
+    )
+    adaptations = PracticePage.objects.filter(
+        translation_key=OuterRef("translation_key"), adaptations__isnull=False
+    )
+    return Exists(stories) | Exists(adaptations)
+
+
+def candidates(
+    context: Context, include: int | None = None, transferred_only: bool = False
+) -> QuerySet[PracticePage]:
     """Live practices worth scoring, with everything the card and the explanations show.
 
     `include` (a practice id) is always a candidate, whatever it shares, and so are the
@@ -43,8 +60,13 @@ def candidates(context: Context, include: int | None = None) -> QuerySet[Practic
         .for_listing()
         .prefetch_related("funding_sources", "adaptations")
         .annotate(has_evidence=ExpressionWrapper(~Q(evidence=""), output_field=BooleanField()))
+        .annotate(
+            transferred=ExpressionWrapper(transferred_elsewhere(), output_field=BooleanField())
+        )
         .defer(*UNUSED_TEXTS)
     )
+    if transferred_only:
+        practices = practices.filter(transferred=True)
     if context.themes or context.target_groups:
         sharing = Q(themes__slug__in=context.themes) | Q(
             tagged_target_groups__tag__slug__in=context.target_groups
@@ -81,8 +103,18 @@ def facts(page: PracticePage) -> PracticeFacts:
     )
 
 
-def rank(context: Context, include: int | None = None) -> list[RankedPractice]:
-    """Every candidate with its fit, best first (ties by title)."""
-    scored = [(page, assess(context, facts(page))) for page in candidates(context, include)]
-    scored.sort(key=lambda item: (-item[1].score, item[0].title.casefold(), item[0].pk))
+def rank(
+    context: Context, include: int | None = None, transferred_only: bool = False
+) -> list[RankedPractice]:
+    """Every candidate with its fit, best first (ties by title); a practice transferred
+    successfully elsewhere gets a small boost (TRANSFER_BOOST)."""
+    pages = candidates(context, include, transferred_only)
+    scored = [(page, assess(context, facts(page))) for page in pages]
+
+    def order(item):
+        page, fit = item
+        boost = TRANSFER_BOOST if page.transferred else 0
+        return (-(fit.score + boost), page.title.casefold(), page.pk)
+
+    scored.sort(key=order)
     return [RankedPractice(number, page, fit) for number, (page, fit) in enumerate(scored, 1)]

@@ -36,7 +36,9 @@ def ranking(request: HttpRequest, form: FinderForm) -> dict:
     """The page of results and what the template says about them."""
     selected = form.cleaned_data["practice"]
     selected_pk = selected.pk if selected else None
-    ranked = rank(form.context, include=selected_pk)
+    ranked = rank(
+        form.context, include=selected_pk, transferred_only=form.cleaned_data.get("transferred")
+    )
     found = next((item for item in ranked if item.page.pk == selected_pk), None)
     query = form.as_query().urlencode()
     return {
@@ -80,7 +82,11 @@ def finder_api(request: HttpRequest) -> JsonResponse:
         )
         return bad_request({}, message)
     selected = form.cleaned_data["practice"]
-    ranked = rank(form.context, include=selected.pk if selected else None)
+    ranked = rank(
+        form.context,
+        include=selected.pk if selected else None,
+        transferred_only=form.cleaned_data.get("transferred"),
+    )
     paginator = Paginator(ranked, PAGE_SIZE)
     number = form.cleaned_data["page"] or 1
     if number > paginator.num_pages:
@@ -116,6 +122,7 @@ def params_json(form: FinderForm) -> dict:
         "target_group": sorted(form.context.target_groups),
         "funding": sorted(form.context.funding),
         "practice": data["practice"].pk if data["practice"] else None,
+        "transferred": bool(data.get("transferred")),
     }
 
 

@@ -31,9 +31,10 @@ from wagtail.models import (
     WorkflowTask,
 )
 
-from enquiries.roles import grant_inbox_permissions
 from agenda.roles import grant_panel_registration_permissions, grant_registration_permissions
+from enquiries.roles import grant_inbox_permissions
 from kb.models import CollectionIndexPage, PartnerIndexPage, PartnerPage
+from transfers.roles import grant_panel_transfer_permissions, grant_transfer_permissions
 
 EXPERT_PANEL = "Expert panel"
 ADMINISTRATORS = "Network administrators"
@@ -117,6 +118,7 @@ def setup_roles() -> dict[str, int]:
     panel, _ = Group.objects.get_or_create(name=EXPERT_PANEL)
     panel.permissions.set(_permissions(EXPERT_MODEL_PERMISSIONS))
     grant_panel_registration_permissions(panel)  # every event's attendees (events app)
+    grant_panel_transfer_permissions(panel)  # every transfer story (transfers app)
     if partner_index:
         for index in partner_index.get_translations(inclusive=True):
             _grant_pages(panel, index, ["change", "publish", "lock", "unlock"])
@@ -131,6 +133,7 @@ def setup_roles() -> dict[str, int]:
         group.permissions.set(access_admin)
         grant_inbox_permissions(group)  # questions and study-visit requests (enquiries app)
         grant_registration_permissions(group)  # their events' attendees (events app)
+        grant_transfer_permissions(group)  # their practices' transfer stories (transfers app)
         # The partner's pages in every language's tree (its practices written in them).
         for version in partner.get_translations(inclusive=True):
             _grant_pages(group, version, ["add", "change"])

@@ -124,6 +124,16 @@ class AdaptationSerializer(serializers.Serializer):
     url = serializers.URLField()
 
 
+class TransferStoriesField(serializers.Field):
+    """The approved transfer stories of the practice (every translation's), without the
+    submitters' personal data (transfers.public)."""
+
+    def to_representation(self, page):
+        from transfers.public import public_stories
+
+        return public_stories(page)
+
+
 class CollectionItemSerializer(serializers.Serializer):
     practice = serializers.SerializerMethodField()
     note = serializers.CharField()
@@ -283,6 +293,7 @@ class PracticesAPIViewSet(PublicPagesAPIViewSet):
         "precondition_partners",
         "precondition_infrastructure",
         APIField("adaptations", AdaptationSerializer(many=True, read_only=True)),
+        APIField("transfer_stories", TransferStoriesField(source="*", read_only=True)),
         "contact_name",
         "contact_email",
         "source_url",
@@ -305,7 +316,12 @@ class PracticesAPIViewSet(PublicPagesAPIViewSet):
         "label",
         "sample",
     ]
-    detail_only_fields = [*PublicPagesAPIViewSet.detail_only_fields, "documents", "images"]
+    detail_only_fields = [
+        *PublicPagesAPIViewSet.detail_only_fields,
+        "documents",
+        "images",
+        "transfer_stories",
+    ]
     # The listing is a search: the parameters of /api/search/ instead of Wagtail's filters,
     # `search` and `order`.
     known_query_parameters = frozenset(

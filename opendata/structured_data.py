@@ -77,6 +77,11 @@ def practice_json_ld(
         data["temporalCoverage"] = f"{page.start_year}/{page.end_year or '..'}"
     if image:
         data["image"] = image.full_url
+    from transfers.public import stories_json_ld
+
+    if transfers := stories_json_ld(page):
+        # Where other towns took the practice up (approved stories, no personal data).
+        data["workExample"] = transfers
     return {key: value for key, value in data.items() if value not in (None, "", [])}
 
 

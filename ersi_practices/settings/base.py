@@ -22,6 +22,7 @@ INSTALLED_APPS = [
     "finder",
     "enquiries",
     "agenda",  # the network's events (app label "events")
+    "transfers",
     "maps",
     "opendata",
     "multilingual",

@@ -251,6 +251,7 @@ def test_json_gives_the_same_ranking_with_explanations(client, practices):
         "target_group": [],
         "funding": [],
         "practice": None,
+        "transferred": False,
     }
     assert data["count"] == 3 and data["page"] == 1 and data["pages"] == 1
     first = data["results"][0]

@@ -845,3 +845,39 @@ def test_registration_matrix(cell: Cell, site: Site, client, db):
         assert outcome.done and not outcome.denied, why
     else:
         assert not outcome.done and outcome.denied, why
+
+
+# --- Transfer stories: moderated by the practice's partner, the panel and the administrators ---
+
+
+def test_transfer_story_permissions(site: Site, client, db):
+    """A partner's editors see and moderate their own partner's stories only; the expert panel
+    and the network administrators see and moderate every partner's; nobody adds one."""
+    from transfers.models import TransferStory
+
+    stories = {
+        target: TransferStory.objects.create(
+            practice_id=site.lives[target], organisation="Gmina", place=f"Place {target}",
+            country="PL", year_adopted=2023, kind="adapted", status="running",
+            submitter_name="Submitter", submitter_email=f"story-{target}@example.org",
+        )
+        for target in ("own", "other")
+    }  # fmt: skip
+    expected = {
+        "partner_editor": {"own": True, "other": False},
+        "expert_panel": {"own": True, "other": True},
+        "network_admin": {"own": True, "other": True},
+    }
+    for role, targets in expected.items():
+        client.force_login(get_user_model().objects.get(pk=site.users[role]))
+        listing = client.get(reverse("transfer_stories:index")).content.decode()
+        assert client.get(reverse("transfer_stories:add")).status_code in (302, 403, 404), role
+        for target, allowed in targets.items():
+            story = stories[target]
+            TransferStory.objects.filter(pk=story.pk).update(moderation="pending")
+            assert (story.place in listing) is allowed, (role, target)
+            response = client.post(reverse("transfer_stories:approve", args=[story.pk]))
+            story.refresh_from_db()
+            assert story.is_approved is allowed, (role, target)
+            if not allowed:
+                assert response.status_code == 404

@@ -102,9 +102,12 @@ def test_practice_page_shows_the_transfer_data(client, practice):
         "European Social Fund Plus (ESF+)",
         "Municipal budget",
         "The city runs childcare.",
-        "Leuven</strong>, Belgium (2021)",
     ):
         assert text in transfer, text
+    # The places that took it up are listed once, in the "Transferred elsewhere" lineage.
+    lineage = html[html.index('id="transferred"') :]
+    assert "Leuven, Belgium (2021)</h3>" in lineage
+    assert 'href="#transferred"' in transfer
 
 
 def test_adaptations_alone_make_a_transfer_section(client, practice):

@@ -14,6 +14,7 @@ from kb.seeding import (
     seed_partners,
     seed_taxonomy,
 )
+from transfers.seeding import seed_demo_transfers
 
 
 class Command(BaseCommand):
@@ -57,4 +58,5 @@ class Command(BaseCommand):
                 f"Demo assessments and collections: {seed_demo_curation(collections)}"
             )
         self.stdout.write(f"Demo events: {seed_demo_events()}")
+        self.stdout.write(f"Demo transfer stories: {seed_demo_transfers()}")
         call_command("embed_practices", stdout=self.stdout, stderr=self.stderr)
