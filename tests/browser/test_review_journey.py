@@ -66,6 +66,8 @@ def test_partner_writes_panel_approves_and_assesses_reader_finds_it(
     log_in(page, base, "editor_a")
     page.goto(f"{base}/admin/pages/{partner.pk}/")
     page.get_by_role("link", name="Add child page").click()
+    # A partner page takes practices and events: Wagtail asks which.
+    page.get_by_role("link", name=re.compile(r"^Practice\b")).click()
     page.get_by_label(re.compile(r"^Title\*?$")).fill(TITLE)
     page.get_by_label(re.compile(r"^Summary")).fill(
         "Retired craftsmen repair household goods with their neighbours every Saturday."
