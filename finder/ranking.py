@@ -9,14 +9,14 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from django.db import connection
-from django.db.models import BooleanField, Exists, ExpressionWrapper, OuterRef, Q, QuerySet
+from django.db.models import BooleanField, ExpressionWrapper, Q, QuerySet
 
 from finder.fit import Context, Fit, PracticeFacts, assess
 from kb.exporting import PRECONDITIONS
 from kb.models import PracticePage
 from kb.models.pages import SECTIONS
 from search.engines.postgres import PostgresEngine
-from transfers.models import SUCCESSFUL, TransferStory
+from transfers.models import transferred_elsewhere
 
 # Long texts the finder never shows (a practice card needs the title and summary only).
 UNUSED_TEXTS = (*SECTIONS, *PRECONDITIONS)
@@ -34,17 +34,6 @@ class RankedPractice:
     fit: Fit
 
 
-def transferred_elsewhere() -> Exists:
-    """An approved running or scaled-up story (of any of its translations), or an adaptation."""
-    stories = TransferStory.objects.approved().filter(
-        status__in=SUCCESSFUL, practice__translation_key=OuterRef("translation_key")
-    )
-    adaptations = PracticePage.objects.filter(
-        translation_key=OuterRef("translation_key"), adaptations__isnull=False
-    )
-    return Exists(stories) | Exists(adaptations)
-
-
 def candidates(
     context: Context, include: int | None = None, transferred_only: bool = False
 ) -> QuerySet[PracticePage]:
@@ -60,9 +49,7 @@ def candidates(
         .for_listing()
         .prefetch_related("funding_sources", "adaptations")
         .annotate(has_evidence=ExpressionWrapper(~Q(evidence=""), output_field=BooleanField()))
-        .annotate(
-            transferred=ExpressionWrapper(transferred_elsewhere(), output_field=BooleanField())
-        )
+        .annotate(transferred=transferred_elsewhere())
         .defer(*UNUSED_TEXTS)
     )
     if transferred_only:

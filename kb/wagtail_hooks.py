@@ -1,6 +1,8 @@
+from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from wagtail import hooks
+from wagtail.admin.panels import FieldPanel, ObjectList
 from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import SnippetViewSet, SnippetViewSetGroup
 
@@ -13,6 +15,7 @@ from kb.models import (
     TargetGroup,
     Theme,
 )
+from transfers.forms import AssessmentForm
 
 
 class TermViewSet(SnippetViewSet):
@@ -77,6 +80,11 @@ class AssessmentViewSet(SnippetViewSet):
     list_display = ["practice", "label", "assessed_on", "reassess_on", "shown_assessor"]
     list_filter = ["label"]
     search_fields = ["summary"]
+    # The panel's fields, and the transfer stories cited as evidence (transfers app).
+    edit_handler = ObjectList(
+        [*Assessment.panels, FieldPanel("transfer_evidence", widget=forms.CheckboxSelectMultiple)],
+        base_form_class=AssessmentForm,
+    )
 
 
 register_snippet(AssessmentViewSet)

@@ -34,11 +34,15 @@ from kb.models import PartnerPage, PracticePage
 from opendata.selection import parse_selection, selection_query
 from search.params import InvalidSearch, SearchParams
 from search.service import MatchingIds, iter_matching_ids
+from transfers.public import EMPTY_TRANSFERS, TRANSFER_KEYS, transfer_summaries
 
 EXPORT_CHUNK = 500
 # Shown on the practice page, but not handed out in bulk.
 PRIVATE_KEYS = frozenset({"contact_phone"})
-EXPORT_KEYS = ("url", "last_published_at", *(k for k in ROW_KEYS if k not in PRIVATE_KEYS))
+EXPORT_KEYS = (
+    "url", "last_published_at", *(k for k in ROW_KEYS if k not in PRIVATE_KEYS),
+    *TRANSFER_KEYS,  # the approved transfer stories (transfers.public), after the import format
+)  # fmt: skip
 # A spreadsheet would run a cell starting with one of these as a formula (CSV injection).
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 LIST_SEPARATOR = "; "
@@ -62,6 +66,7 @@ def iter_row_chunks(ids: Iterable[int], request: HttpRequest) -> Iterator[list[d
     for chunk in batched(ids, EXPORT_CHUNK):
         pages = {page.pk: page for page in export_queryset().filter(pk__in=chunk)}
         translations = translations_of(list(pages.values()))
+        transfers = transfer_summaries(list(pages.values()))
         yield [
             export_row(
                 pages[pk],
@@ -69,6 +74,7 @@ def iter_row_chunks(ids: Iterable[int], request: HttpRequest) -> Iterator[list[d
                 request,
                 translations.get(pages[pk].translation_key, []),
             )
+            | transfers.get(pages[pk].translation_key, EMPTY_TRANSFERS)
             for pk in chunk
             if pk in pages
         ]
@@ -82,7 +88,7 @@ def export_row(
     return {
         "url": page.get_full_url(request),
         "last_published_at": published.isoformat() if published else None,
-        **{key: row[key] for key in EXPORT_KEYS[2:]},
+        **{key: row[key] for key in EXPORT_KEYS[2:] if key not in TRANSFER_KEYS},
     }
 
 

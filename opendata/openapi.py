@@ -142,6 +142,12 @@ def search_parameters(keys=None) -> list[dict[str, Any]]:
         query("year_from", year, "Practices running in or after this year."),
         query("year_to", year, "Practices that started in or before this year."),
         query(
+            "transferred",
+            {"type": "string", "enum": [*sp.TRUE_VALUES, *sp.FALSE_VALUES]},
+            "`1`: only practices transferred successfully elsewhere (an approved transfer story "
+            "with status running or scaled up, or an adaptation the partner lists).",
+        ),
+        query(
             "sort",
             {"type": "string", "enum": list(sp.SORTS), "default": "relevance"},
             "`relevance` is newest first when there are no words.",

@@ -21,7 +21,7 @@ logger = logging.getLogger(__name__)
 
 # The parameters that select practices; paging is the caller's business (offset/limit in the
 # API, none in the exports).
-SEARCH_KEYS = ("q", *FACET_PARAMS, "year_from", "year_to", "sort")
+SEARCH_KEYS = ("q", *FACET_PARAMS, "year_from", "year_to", "transferred", "sort")
 
 
 def parse_selection(data: QueryDict) -> SearchParams:

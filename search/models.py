@@ -33,6 +33,7 @@ class SearchRecord(models.Model):
     target_groups = ArrayField(models.CharField(max_length=100), default=list)
     activities = ArrayField(models.CharField(max_length=100), default=list)
     start_year = models.PositiveSmallIntegerField(null=True)
+    transferred = models.BooleanField(default=False, help_text="transferred successfully elsewhere")
     published_at = models.DateTimeField(null=True)
     boost = models.FloatField(default=1.0, help_text="small multiplier for recent/assessed")
     language = models.CharField(max_length=10, default="en", help_text="of the practice's text")

@@ -20,6 +20,8 @@ MAX_PAGE = 2**31 - 1
 # A number of more digits than this is past every limit (and int() refuses 4,300 digits).
 MAX_DIGITS = 18
 SORTS: tuple[Sort, ...] = ("relevance", "newest", "title")
+# `transferred` (a checkbox sends "1"; the API takes true/false too)
+TRUE_VALUES, FALSE_VALUES = ("1", "true", "on", "yes"), ("", "0", "false", "off", "no")
 # URL parameter -> facet name
 FACET_PARAMS = {
     "theme": "theme",
@@ -47,6 +49,7 @@ class SearchParams:
     sort: Sort = "relevance"
     page: int = 1
     page_size: int = DEFAULT_PAGE_SIZE
+    transferred: bool = False  # only practices transferred successfully elsewhere
 
     def as_query(self, **changes) -> QueryDict:
         """These parameters (with changes) as a URL query; facet values as repeated keys."""
@@ -55,6 +58,7 @@ class SearchParams:
             **{param: list(self.filters.get(name, ())) for param, name in FACET_PARAMS.items()},
             "year_from": self.year_from,
             "year_to": self.year_to,
+            "transferred": "1" if self.transferred else None,
             "sort": None if self.sort == "relevance" else self.sort,
             "page": None if self.page == 1 else self.page,
             "page_size": None if self.page_size == DEFAULT_PAGE_SIZE else self.page_size,
@@ -109,6 +113,11 @@ def parse_params(data: QueryDict, vocabulary: dict[str, set[str]]) -> SearchPara
     if years["year_from"] and years["year_to"] and years["year_from"] > years["year_to"]:
         errors["year_to"] = _("The end of the year range is before its start.")
 
+    raw = data.get("transferred", "").strip().lower()
+    if raw not in TRUE_VALUES + FALSE_VALUES:
+        errors["transferred"] = _("Give 1 to keep only practices transferred elsewhere, or 0.")
+    transferred = raw in TRUE_VALUES
+
     sort = data.get("sort", "relevance") or "relevance"
     if sort not in SORTS:
         errors["sort"] = _("Sort by one of: %(sorts)s.") % {"sorts": ", ".join(SORTS)}
@@ -121,7 +130,9 @@ def parse_params(data: QueryDict, vocabulary: dict[str, set[str]]) -> SearchPara
 
     if errors:
         raise InvalidSearch(errors)
-    return SearchParams(q, filters, years["year_from"], years["year_to"], sort, page, page_size)
+    return SearchParams(
+        q, filters, years["year_from"], years["year_to"], sort, page, page_size, transferred
+    )
 
 
 def _known(facet: str, value: str, vocabulary: dict[str, set[str]]) -> bool:

@@ -136,7 +136,10 @@ class SearchResponse:
     @property
     def clear_filters_url(self) -> str:
         """The same words without any filter: the broader search to offer when nothing matches."""
-        return self.url(page=None, year_from=None, year_to=None, **{p: [] for p in FACET_PARAMS})
+        return self.url(
+            page=None, year_from=None, year_to=None, transferred=None,
+            **{p: [] for p in FACET_PARAMS},
+        )  # fmt: skip
 
     @property
     def without_years_url(self) -> str:
@@ -238,6 +241,7 @@ def engine_request(params: SearchParams, *, semantic: bool = True) -> SearchRequ
         filters=params.filters,
         year_from=params.year_from,
         year_to=params.year_to,
+        transferred=params.transferred,
         sort=params.sort,
         page=params.page,
         page_size=params.page_size,

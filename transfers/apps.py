@@ -14,3 +14,7 @@ class TransfersConfig(AppConfig):
         from .permissions import TransferStoryPermissionPolicy
 
         register_permission_policy(TransferStory, TransferStoryPermissionPolicy())
+
+        from .signal_handlers import register_signal_handlers
+
+        register_signal_handlers()

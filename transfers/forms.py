@@ -6,7 +6,9 @@ from __future__ import annotations
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from .models import MAX_TEXT_LENGTH, Status, TransferStory, TransferUpdate
+from wagtail.admin.forms import WagtailAdminModelForm
+
+from .models import Status, TransferStory, TransferUpdate
 
 TOO_LONG = _("This text can be at most %(limit_value)d characters (it has %(show_value)d)")
 
@@ -39,6 +41,7 @@ class TransferStoryForm(forms.ModelForm):
             "status",
             "changes",
             "financing",
+            "funding_sources",
             "results",
             "lessons",
             "submitter_name",
@@ -50,6 +53,7 @@ class TransferStoryForm(forms.ModelForm):
             "status": forms.RadioSelect,
             "changes": forms.Textarea(attrs={"rows": 4}),
             "financing": forms.Textarea(attrs={"rows": 3}),
+            "funding_sources": forms.CheckboxSelectMultiple,
             "results": forms.Textarea(attrs={"rows": 4}),
             "lessons": forms.Textarea(attrs={"rows": 4}),
             "submitter_name": forms.TextInput(attrs={"autocomplete": "name"}),
@@ -67,6 +71,7 @@ class TransferStoryForm(forms.ModelForm):
             "status": _("Where is it now?"),
             "changes": _("What did you change? (optional)"),
             "financing": _("How did you finance it? (optional)"),
+            "funding_sources": _("Funding sources used (optional)"),
             "results": _("Results so far (optional)"),
             "lessons": _("Lessons learned (optional)"),
             "submitter_name": _("Your name"),
@@ -166,4 +171,66 @@ class TransferUpdateForm(forms.ModelForm):
         self.fields["status"].choices = list(Status.choices)
 
 
-__all__ = ["MAX_TEXT_LENGTH", "TransferStoryForm", "TransferUpdateForm"]
+class AssessmentForm(WagtailAdminModelForm):
+    """The expert panel's assessment form (kb.wagtail_hooks), with the transfer stories it cites
+    as evidence: the approved stories of the assessed practice (of any of its translations).
+    The relation is TransferStory.cited_by_assessments, so kb needs no migration of ours."""
+
+    transfer_evidence = forms.ModelMultipleChoiceField(
+        label=_("Transfer stories cited as evidence"),
+        help_text=_(
+            "Approved stories of towns that took the practice up. Save the practice first to "
+            "see its stories."
+        ),
+        queryset=TransferStory.objects.none(),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        field = self.fields["transfer_evidence"]
+        stories = TransferStory.objects.approved().select_related("practice")
+        practice = getattr(self.instance, "practice", None) if self.instance.practice_id else None
+        if practice is not None:
+            cited = self.instance.cited_transfer_stories.all() if self.instance.pk else []
+            field.queryset = (
+                stories.of_practice(practice) | TransferStory.objects.filter(pk__in=cited)
+            ).distinct()
+            if self.instance.pk:
+                field.initial = list(cited)
+        else:
+            field.queryset = stories
+        field.label_from_instance = lambda story: (
+            f"{story.place}, {story.country.name} ({story.year_adopted}): "
+            f"{story.get_kind_display()}, {story.get_status_display()}"
+        )
+
+    def clean(self):
+        data = super().clean()
+        practice = data.get("practice")
+        for story in data.get("transfer_evidence") or ():
+            if practice is not None and (
+                story.practice is None or story.practice.translation_key != practice.translation_key
+            ):
+                self.add_error(
+                    "transfer_evidence",
+                    _("Cite only transfer stories of the assessed practice."),
+                )
+                break
+        return data
+
+    def save(self, commit=True):
+        instance = super().save(commit=commit)
+        stories = self.cleaned_data.get("transfer_evidence") or []
+        if commit:
+            instance.cited_transfer_stories.set(stories)
+        else:
+            save_m2m = self.save_m2m
+
+            def save_all():
+                save_m2m()
+                instance.cited_transfer_stories.set(stories)
+
+            self.save_m2m = save_all
+        return instance

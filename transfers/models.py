@@ -49,6 +49,35 @@ class Status(models.TextChoices):
 SUCCESSFUL = (Status.RUNNING, Status.SCALED_UP)
 
 
+def transferred_elsewhere() -> models.Expression:
+    """For a PracticePage queryset: whether the practice (any of its translations) was
+    transferred successfully elsewhere: an approved running or scaled-up story, or an adaptation
+    the partner lists. The finder's filter and boost, and the search index's `transferred`."""
+    from kb.models import PracticePage  # kb's models load before this app's
+
+    stories = TransferStory.objects.approved().filter(
+        status__in=SUCCESSFUL, practice__translation_key=models.OuterRef("translation_key")
+    )
+    adaptations = PracticePage.objects.filter(
+        translation_key=models.OuterRef("translation_key"), adaptations__isnull=False
+    )
+    return models.ExpressionWrapper(
+        models.Exists(stories) | models.Exists(adaptations), output_field=models.BooleanField()
+    )
+
+
+def is_transferred(practice) -> bool:
+    from kb.models import PracticePage
+
+    return (
+        PracticePage.objects.filter(pk=practice.pk)
+        .annotate(flag=transferred_elsewhere())
+        .values_list("flag", flat=True)
+        .first()
+        or False
+    )
+
+
 class Moderation(models.TextChoices):
     PENDING = "pending", _("Awaiting moderation")
     APPROVED = "approved", _("Approved")
@@ -222,7 +251,9 @@ class TransferStory(ClusterableModel):
 
     def refresh_status(self) -> None:
         """The story's status follows its latest approved follow-up."""
-        latest = self.updates.approved().order_by("-created_at", "-pk").first()
+        # From the database: inside the admin form, `self.updates` is modelcluster's in-memory set.
+        updates = TransferUpdate.objects.filter(story_id=self.pk).approved()
+        latest = updates.order_by("-created_at", "-pk").first()
         if latest is not None and latest.status != self.status:
             TransferStory.objects.filter(pk=self.pk).update(
                 status=latest.status, updated_at=timezone.now()
@@ -305,6 +336,7 @@ class TransferUpdate(models.Model):
     )
 
     objects = TransferUpdateQuerySet.as_manager()
+    Moderation = Moderation
 
     class Meta:
         verbose_name = _("transfer update")

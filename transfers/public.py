@@ -5,22 +5,25 @@ from __future__ import annotations
 
 from typing import Any
 
-from .models import TransferStory
+from .models import SUCCESSFUL, TransferStory
 
 
 def approved_stories(page) -> list[TransferStory]:
     return list(
         TransferStory.objects.of_practice(page)
         .approved()
-        .prefetch_related("updates")
+        .prefetch_related("updates", "funding_sources")
         .order_by("-year_adopted", "pk")
     )
 
 
 def public_stories(page) -> list[dict[str, Any]]:
+    from maps.locations import Locator
+
     stories = []
+    locator = Locator.load()
     for story in approved_stories(page):
-        point = story.location()
+        point = story.location(locator)
         stories.append(
             {
                 "organisation": story.organisation,
@@ -35,6 +38,7 @@ def public_stories(page) -> list[dict[str, Any]]:
                 "status": story.status,
                 "changes": story.changes,
                 "financing": story.financing,
+                "funding_sources": [source.slug for source in story.funding_sources.all()],
                 "results": story.latest_results,
                 "lessons": story.latest_lessons,
                 "updates": [
@@ -44,7 +48,7 @@ def public_stories(page) -> list[dict[str, Any]]:
                         "results": update.results,
                         "lessons": update.lessons,
                     }
-                    for update in sorted(story.updates.all(), key=lambda u: (u.created_at, u.pk))
+                    for update in story.public_updates()
                 ],
                 "sample": story.is_sample,
             }
@@ -79,3 +83,30 @@ def stories_json_ld(page) -> list[dict[str, Any]]:
             item["abstract"] = story.latest_results
         items.append(item)
     return items
+
+
+# The export columns (opendata.exports): how many approved stories say the practice runs
+# elsewhere (running or scaled up), and a summary of every approved story.
+TRANSFER_KEYS = ("transfers_successful", "transfers")
+EMPTY_TRANSFERS: dict[str, Any] = {"transfers_successful": 0, "transfers": []}
+
+
+def transfer_summaries(pages) -> dict[Any, dict[str, Any]]:
+    """The export columns of these practices, by translation key (one query)."""
+    keys = {page.translation_key for page in pages}
+    found: dict[Any, dict[str, Any]] = {}
+    stories = (
+        TransferStory.objects.approved()
+        .filter(practice__translation_key__in=keys)
+        .values_list("practice__translation_key", "place", "country", "year_adopted", "kind",
+                     "status")
+        .order_by("-year_adopted", "pk")
+    )  # fmt: skip
+    for key, place, country, year, kind, status in stories:
+        columns = found.setdefault(key, {"transfers_successful": 0, "transfers": []})
+        columns["transfers"].append(
+            {"place": place, "country": country, "year": year, "kind": kind, "status": status}
+        )
+        if status in SUCCESSFUL:
+            columns["transfers_successful"] += 1
+    return found

@@ -17,7 +17,7 @@ from django.utils import timezone, translation
 
 from multilingual.languages import site_languages
 
-from .models import TransferStory
+from .models import TransferStory, TransferUpdate
 
 logger = logging.getLogger(__name__)
 REMINDER_FIELDS = {6: "reminder_6_sent_at", 12: "reminder_12_sent_at"}
@@ -43,6 +43,13 @@ def queue_story_emails(story_id: int) -> None:
         logger.exception("Could not queue the e-mails for transfer story %s", story_id)
 
 
+def queue_update_notice(update_id: int) -> None:
+    try:
+        notify_update.enqueue(update_id)
+    except Exception:
+        logger.exception("Could not queue the e-mail for transfer update %s", update_id)
+
+
 def _send(template: str, context: dict, to: list[str], **kwargs) -> None:
     subject = render_to_string(f"transfers/email_{template}_subject.txt", context)
     EmailMessage(
@@ -59,8 +66,9 @@ def _story(story_id: int) -> TransferStory | None:
 
 def _practice_context(story: TransferStory) -> dict:
     practice = story.practice
-    url = practice.url if practice.live else ""
-    return {"practice_title": practice.title, "practice_url": base_url() + url if url else ""}
+    url = practice.url if practice is not None and practice.live else ""
+    title = practice.title if practice is not None else story.practice_title
+    return {"practice_title": title, "practice_url": base_url() + url if url else ""}
 
 
 @task(backend="queue")
@@ -93,6 +101,27 @@ def notify_moderators(story_id: int) -> bool:
             **_practice_context(story),
         }
         _send("moderation", context, recipients, reply_to=[story.submitter_email])
+    return True
+
+
+@task(backend="queue")
+def notify_update(update_id: int) -> bool:
+    """A follow-up sent through the private link awaits moderation: tell the practice's contact."""
+    update = TransferUpdate.objects.select_related("story__practice").filter(pk=update_id).first()
+    if update is None or update.moderation != TransferUpdate.Moderation.PENDING:
+        return False
+    story = update.story
+    recipients = story.recipients()
+    if not recipients:
+        return False
+    with translation.override(settings.LANGUAGE_CODE):
+        context = {
+            "story": story,
+            "update": update,
+            "admin_url": base_url() + reverse("transfer_stories:edit", args=[story.pk]),
+            **_practice_context(story),
+        }
+        _send("update_moderation", context, recipients, reply_to=[story.submitter_email])
     return True
 
 

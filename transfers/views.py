@@ -27,8 +27,8 @@ from ersi_practices.ratelimit import client_hash
 from kb.models import PracticePage
 
 from .forms import TransferStoryForm, TransferUpdateForm
-from .models import TransferStory
-from .tasks import queue_story_emails
+from .models import TransferStory, TransferUpdate
+from .tasks import queue_story_emails, queue_update_notice
 
 logger = logging.getLogger(__name__)
 
@@ -104,11 +104,13 @@ def new_story(request: HttpRequest, practice_id: int) -> HttpResponse:
 
     story = form.save(commit=False)
     story.practice = practice
+    story.practice_title = practice.title[:255]
     story.enquiry = enquiry
     story.language = get_language() or ""
     story.sender_hash = address_hash
     with transaction.atomic():
         story.save()
+        form.save_m2m()
         transaction.on_commit(partial(queue_story_emails, story.pk))
     return redirect("transfers:story", token=story.token)
 
@@ -121,7 +123,9 @@ def render_form(request, practice, form, enquiry=None, status=200) -> HttpRespon
 @never_cache
 @require_http_methods(["GET", "POST"])
 def story(request: HttpRequest, token: str) -> HttpResponse:
-    """The submitter's own page: the story as sent, its moderation, and a follow-up form."""
+    """The submitter's own page: the story as sent, its moderation, and a follow-up form.
+
+    A follow-up sent here waits for a moderator, as the story did (transfers.models)."""
     found = get_object_or_404(TransferStory.objects.select_related("practice"), token=token)
     form = TransferUpdateForm(initial={"status": found.status})
     status = 200
@@ -130,7 +134,10 @@ def story(request: HttpRequest, token: str) -> HttpResponse:
         if form.is_valid():
             update = form.save(commit=False)
             update.story = found
-            update.save()
+            update.moderation = TransferUpdate.Moderation.PENDING
+            with transaction.atomic():
+                update.save()
+                transaction.on_commit(partial(queue_update_notice, update.pk))
             return redirect(f"{request.path}?updated=1#updates")
         status = 400
     context = {

@@ -3,7 +3,9 @@
 As the event registrations (events.viewsets): every view narrows the stories to those the
 permission policy lets the user see (transfers.permissions), so another partner's story is a
 404. A story is approved or rejected from its edit view (the two buttons post to the approve
-and reject views) or by changing its moderation there.
+and reject views) or by changing its moderation there. Its follow-ups are listed in the same
+view: one a moderator adds there is approved as it is saved; one sent through the private link
+waits for its moderation to be set to approved (the approve button approves those too).
 https://docs.wagtail.org/en/stable/extending/generic_views.html
 """
 
@@ -19,14 +21,15 @@ from django.utils.translation import gettext_lazy as _
 from django.views import View
 
 from wagtail.admin.forms import WagtailAdminModelForm
-from wagtail.admin.panels import FieldPanel, HelpPanel, ObjectList
+from wagtail.admin.panels import FieldPanel, FieldRowPanel, HelpPanel, InlinePanel, ObjectList
 from wagtail.admin.ui.tables import Column, DateColumn, StatusTagColumn
 from wagtail.admin.views import generic
 from wagtail.admin.viewsets.model import ModelViewSet
 from wagtail.log_actions import log
 from wagtail.permissions import policy_registry
 
-from .models import TransferStory
+from .models import TransferStory, TransferUpdate
+from .signal_handlers import story_changed
 
 READ = ["view", "change", "delete"]
 Moderation = TransferStory.Moderation
@@ -37,11 +40,15 @@ def stories_for(user, actions=READ):
     return policy.instances_user_has_any_permission_for(user, actions)
 
 
-def moderate(story: TransferStory, decision: str, user) -> None:
+def moderate(story: TransferStory, decision: str, user, *, with_updates: bool = False) -> None:
     story.moderation = decision
     story.moderated_by = user
     story.moderated_at = timezone.now()
     story.save(update_fields=["moderation", "moderated_by", "moderated_at", "updated_at"])
+    if with_updates:  # the follow-ups waiting, seen in the same view, get the same decision
+        TransferUpdate.objects.filter(story=story).pending().update(moderation=decision)
+        story.refresh_status()
+        story_changed(story)
 
 
 class StoryForm(WagtailAdminModelForm):
@@ -65,6 +72,8 @@ class EditView(generic.EditView):
         instance = super().save_instance()
         if instance.moderation != before:
             moderate(instance, instance.moderation, self.request.user)
+        instance.refresh_status()  # an update approved or added in the form
+        story_changed(instance)
         return instance
 
 
@@ -93,7 +102,7 @@ class ModerateView(View):
         story = stories_for(request.user, ["change"]).filter(pk=pk).first()
         if story is None:
             raise Http404
-        moderate(story, self.decision, request.user)
+        moderate(story, self.decision, request.user, with_updates=True)
         log(story, "wagtail.edit", user=request.user)
         if self.decision == Moderation.APPROVED:
             messages.success(request, _gettext("The story is approved and published."))
@@ -139,18 +148,27 @@ class TransferStoryViewSet(ModelViewSet):
             HelpPanel(template="transfers/admin/story_panel.html", heading=_("Transfer story")),
             FieldPanel("moderation"),
             FieldPanel("organisation"),
-            FieldPanel("place"),
-            FieldPanel("country"),
-            FieldPanel("latitude"),
-            FieldPanel("longitude"),
-            FieldPanel("year_adopted"),
-            FieldPanel("month_adopted"),
+            FieldRowPanel([FieldPanel("place"), FieldPanel("country")]),
+            FieldRowPanel([FieldPanel("latitude"), FieldPanel("longitude")]),
+            FieldRowPanel([FieldPanel("year_adopted"), FieldPanel("month_adopted")]),
             FieldPanel("kind"),
             FieldPanel("status"),
             FieldPanel("changes"),
             FieldPanel("financing"),
+            FieldPanel("funding_sources", widget=forms.CheckboxSelectMultiple),
             FieldPanel("results"),
             FieldPanel("lessons"),
+            InlinePanel(
+                "updates",
+                heading=_("Updates"),
+                label=_("Update"),
+                panels=[
+                    FieldRowPanel([FieldPanel("created_at"), FieldPanel("status")]),
+                    FieldPanel("results"),
+                    FieldPanel("lessons"),
+                    FieldPanel("moderation", widget=forms.RadioSelect),
+                ],
+            ),
         ],
         base_form_class=StoryForm,
     )

@@ -203,6 +203,12 @@ class PracticePageQuerySet(PageQuerySet):
             Q(locale__language_code=language) | (~Exists(in_language) & ~Exists(earlier))
         )
 
+    def with_transferred(self) -> PracticePageQuerySet:
+        """`is_transferred`: transferred successfully elsewhere (transfers app), in the query."""
+        from transfers.models import transferred_elsewhere
+
+        return self.annotate(is_transferred=transferred_elsewhere())
+
     def for_listing(self) -> PracticePageQuerySet:
         """What a practice card shows, in a fixed number of queries whatever the count."""
         parent_path = Substr(OuterRef("path"), 1, Length(OuterRef("path")) - Page.steplen)
@@ -412,6 +418,7 @@ class PracticePage(TransferData, ReadableInEveryLanguage, Page):
         index.FilterField("facet_partner"),
         index.FilterField("facet_org_type"),
         index.FilterField("facet_label"),
+        index.FilterField("facet_transferred", type="BooleanField"),
     ]
 
     content_panels = [
@@ -512,7 +519,7 @@ class PracticePage(TransferData, ReadableInEveryLanguage, Page):
         """What the search backends index in bulk (update_index), with relations prefetched."""
         return (
             super().get_indexed_objects().originals()  # one document per practice
-            .for_listing().select_related("organisation_type")
+            .for_listing().select_related("organisation_type").with_transferred()
         )  # fmt: skip
 
     # Facet values as slugs; the search engines index and count them.
@@ -534,6 +541,14 @@ class PracticePage(TransferData, ReadableInEveryLanguage, Page):
     def facet_country(self) -> str:
         """The country code as plain text (a Country object does not serialise to JSON)."""
         return self.country.code if self.country else ""
+
+    def facet_transferred(self) -> bool:
+        """Transferred successfully elsewhere (transfers app): annotated by with_transferred()."""
+        if hasattr(self, "is_transferred"):
+            return bool(self.is_transferred)
+        from transfers.models import is_transferred
+
+        return is_transferred(self)
 
     def facet_label(self) -> str | None:
         """The expert panel's label (promising/good/best), from the latest assessment."""

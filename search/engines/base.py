@@ -57,6 +57,8 @@ class SearchRequest:
     filters: dict[str, tuple[str, ...]] = field(default_factory=dict)  # OR within, AND across
     year_from: int | None = None
     year_to: int | None = None
+    # Only practices transferred successfully elsewhere (transfers.models.transferred_elsewhere).
+    transferred: bool = False
     sort: Sort = "relevance"
     page: int = 1
     page_size: int = 20

@@ -250,8 +250,11 @@ class ElasticEngine:
         if embedder is None:
             return []
         filters: dict[str, Any] = {
-            "bool": {"filter": self._base_filters() + self._year_filters(request)}
-        }
+            "bool": {
+                "filter": self._base_filters() + self._year_filters(request)
+                + self._transferred_filters(request)
+            }
+        }  # fmt: skip
         if request.query.excluded:
             filters["bool"]["must_not"] = [self._phrase_query(w) for w in request.query.excluded]
         body = knn_body(self.name, list(request.embedding), SEMANTIC_CANDIDATES, filters)
@@ -491,7 +494,10 @@ class ElasticEngine:
         not yet the facet filters. Each clause is a named query, so that each hit says which
         words it matched."""
         query = request.query
-        bool_query: dict[str, Any] = {"filter": self._base_filters() + self._year_filters(request)}
+        bool_query: dict[str, Any] = {
+            "filter": self._base_filters() + self._year_filters(request)
+            + self._transferred_filters(request)
+        }  # fmt: skip
         if query.excluded:
             bool_query["must_not"] = [
                 self._phrase_query(word, query.languages) for word in query.excluded
@@ -601,6 +607,9 @@ class ElasticEngine:
         if request.year_to is not None:
             years["lte"] = request.year_to
         return [{"range": {self._fields.start_year: years}}] if years else []
+
+    def _transferred_filters(self, request: SearchRequest) -> list[dict[str, Any]]:
+        return [{"term": {self._fields.transferred: True}}] if request.transferred else []
 
     def _sort(self, request: SearchRequest) -> list[Any]:
         f = self._fields
@@ -949,6 +958,7 @@ class PracticeFields:
         self.similar_boosts = {self.facets[facet]: boost for facet, boost in SIMILAR_BOOSTS.items()}
         self.live = self.filters["live"]
         self.start_year = self.filters["start_year"]
+        self.transferred = self.filters["facet_transferred"]
         self.published = self.filters["first_published_at"]
         self.page_id = self.filters["id"]
         # A lower-cased title, when PracticePage indexes one; else the title as written.

@@ -255,6 +255,8 @@ class PostgresEngine:
         if request.year_to is not None:
             conditions.append(f"{alias}.start_year <= %s")
             params.append(request.year_to)
+        if request.transferred:
+            conditions.append(f"{alias}.transferred")
         return conditions, params
 
     def _source(self, request: SearchRequest, plan: Plan) -> tuple[str, list, str, list[str], list]:
@@ -668,7 +670,7 @@ class PostgresEngine:
             return
         pages = list(
             PracticePage.objects.live().originals().filter(pk__in=page_ids).for_listing()
-            .select_related("organisation_type")
+            .select_related("organisation_type").with_transferred()
         )  # fmt: skip
         translations = translations_of(pages)
         records = [record_for(page, translations.get(page.translation_key, ())) for page in pages]
@@ -807,6 +809,7 @@ def record_for(page: PracticePage, translations=()) -> SearchRecord:
         target_groups=[g.slug for g in groups],
         activities=page.facet_activities(),
         start_year=page.start_year,
+        transferred=page.facet_transferred(),
         published_at=page.first_published_at,
         label=page.facet_label() or "",
         language=page.language or "en",

@@ -282,3 +282,26 @@ def test_foreign_words_are_not_corrected_into_english(multilingual):
 
 def test_similar_practices_cross_languages(engine, multilingual):
     assert multilingual["housing"].pk in engine.similar(multilingual["vivienda"].pk, 3)
+
+
+def test_transferred_elsewhere_is_a_filter(engine, corpus, indexed):
+    """An approved running story, or an adaptation the partner lists: `transferred` keeps the
+    practice; a pending or stopped story does not."""
+    from kb.models import PracticeAdaptation
+    from transfers.models import TransferStory
+
+    story = {"organisation": "Gmina", "place": "Zgierz", "country": "PL", "year_adopted": 2023,
+             "kind": "adapted", "submitter_name": "M", "submitter_email": "m@example.org"}  # fmt: skip
+    TransferStory.objects.create(practice=corpus["coop"], status="running",
+                                 moderation="approved", **story)  # fmt: skip
+    TransferStory.objects.create(practice=corpus["seniors"], status="running", **story)  # pending
+    TransferStory.objects.create(practice=corpus["elderly"], status="stopped",
+                                 moderation="approved", **story)  # fmt: skip
+    PracticeAdaptation.objects.create(page=corpus["housing"], place="Leeds", country="GB")
+    indexed(*corpus.values())
+    result = search(engine, transferred=True)
+    assert sorted(ids(result)) == sorted([corpus["coop"].pk, corpus["housing"].pk])
+    assert result.total == 2
+    assert ids(search(engine, "cooperative", transferred=True)) == [corpus["coop"].pk]
+    assert search(engine, transferred=True, filters={"country": ("GB",)}).total == 1
+    assert search(engine).total == len(corpus)

@@ -208,6 +208,9 @@ def test_the_enquiry_prefill_is_only_for_admin_users(client, practice, django_us
     assert f'name="enquiry" value="{enquiry.pk}"' in html
     panel = client.get(reverse("requests:edit", args=[enquiry.pk])).content.decode()
     assert f'href="{url}"' in panel and "Record a transfer" in panel
+    response = client.post(new_url(practice), story_data(enquiry=str(enquiry.pk)))
+    assert response.status_code == 302
+    assert TransferStory.objects.get().enquiry == enquiry
 
 
 # --- public or not ----------------------------------------------------------------------------
@@ -246,13 +249,17 @@ def test_user_text_is_escaped_on_the_practice_page(client, practice):
     assert "\\u003Cscript" in html or "&lt;script&gt;alert(\\&quot;x\\&quot;)" in html
 
 
-def test_the_latest_update_gives_the_status_and_results(client, practice):
+def test_the_latest_approved_update_gives_the_status_and_results(client, practice):
     story = make_story(practice, moderation="approved", status="planned", place="Tartu")
     TransferUpdate.objects.create(story=story, status="scaled_up", results="Now in 3 districts")
+    TransferUpdate.objects.create(story=story, status="stopped", results="Unchecked claim",
+                                  moderation="pending")  # fmt: skip
     story.refresh_from_db()
     assert story.status == "scaled_up"
     html = client.get(practice.url).content.decode()
     assert "Now in 3 districts" in html and "Scaled up" in html
+    assert "Unchecked claim" not in html
+    assert "Successful transfers</dt><dd>1" in html  # the key facts, near the top
 
 
 # --- the private link --------------------------------------------------------------------------
@@ -266,9 +273,52 @@ def test_the_update_link_shows_the_story_and_adds_an_update(client, practice):
     assert "awaits moderation" in page.content.decode()
     response = client.post(url, {"status": "stopped", "results": "Funding ended", "lessons": ""})
     assert response.status_code == 302
+    update = story.updates.get()
+    assert update.results == "Funding ended" and update.moderation == "pending"
     story.refresh_from_db()
-    assert story.status == "stopped" and story.updates.get().results == "Funding ended"
-    assert "your update has been added" in client.get(response["Location"]).content.decode()
+    assert story.status == "running"  # until a moderator approves the update
+    page = client.get(response["Location"]).content.decode()
+    assert "your update is stored" in page and "awaiting moderation" in page
+
+
+def test_an_update_to_an_approved_story_is_moderated(client, post, practice, roles):
+    story = make_story(practice, moderation="approved", status="running", place="Tartu")
+    url = reverse("transfers:story", args=[story.token])
+    post(url, {"status": "scaled_up", "results": "Now in 3 districts", "lessons": ""})
+    (notice,) = mail_to(CONTACT)
+    assert "update awaits moderation" in notice.subject and "Now in 3 districts" in notice.body
+    assert "Now in 3 districts" not in client.get(practice.url).content.decode()
+
+    client.force_login(roles["own"])
+    client.post(reverse("transfer_stories:approve", args=[story.pk]))
+    story.refresh_from_db()
+    assert story.updates.get().moderation == "approved" and story.status == "scaled_up"
+    client.logout()
+    html = client.get(practice.url).content.decode()
+    assert "Now in 3 districts" in html and "Scaled up" in html
+
+
+def test_an_update_an_editor_enters_is_approved_at_once(client, practice, roles):
+    story = make_story(practice, moderation="approved", status="running", place="Tartu")
+    client.force_login(roles["own"])
+    edit_url = reverse("transfer_stories:edit", args=[story.pk])
+    form = client.get(edit_url)
+    assert form.status_code == 200
+    html = form.content.decode()
+    assert 'name="updates-TOTAL_FORMS"' in html
+    data = {
+        "moderation": "approved", "organisation": story.organisation, "place": story.place,
+        "country": "NL", "year_adopted": "2022", "kind": "adapted", "status": "running",
+        "updates-TOTAL_FORMS": "1", "updates-INITIAL_FORMS": "0", "updates-MIN_NUM_FORMS": "0",
+        "updates-MAX_NUM_FORMS": "1000", "updates-0-created_at": "2026-01-15 10:00",
+        "updates-0-status": "stopped", "updates-0-results": "Funding ended",
+        "updates-0-lessons": "", "updates-0-moderation": "approved", "updates-0-id": "",
+        "updates-0-ORDER": "1", "updates-0-DELETE": "",
+    }  # fmt: skip
+    response = client.post(edit_url, data)
+    assert response.status_code == 302, response.content.decode()[:3000]
+    story.refresh_from_db()
+    assert story.updates.get().moderation == "approved" and story.status == "stopped"
 
 
 def test_an_update_with_errors_keeps_the_text(client, practice):
@@ -435,3 +485,90 @@ def test_the_api_and_json_ld_list_approved_stories_without_personal_data(client,
     work = json.loads(ld.group(1))["workExample"]
     assert work[0]["spatialCoverage"]["name"] == "Utrecht"
     assert "jan@utrecht" not in ld.group(1)
+
+
+def test_the_csv_and_jsonl_exports_summarise_approved_stories(client, practice):
+    import csv
+    import io
+    import json
+
+    make_story(practice, moderation="approved", status="running", place="=HYPERLINK(1)")
+    make_story(practice, moderation="approved", status="stopped", place="Gent", country="BE")
+    make_story(practice, place="Hiddentown")  # pending
+    response = client.get("/export/practices.csv")
+    rows = list(csv.DictReader(io.StringIO(b"".join(response.streaming_content).decode())))
+    (row,) = [r for r in rows if r["title"] == practice.title]
+    assert row["transfers_successful"] == "1"
+    summary = json.loads(row["transfers"])
+    assert [s["place"] for s in summary] == ["=HYPERLINK(1)", "Gent"]
+    assert not row["transfers"].startswith(("=", "+", "-", "@"))  # no formula in a cell
+    assert "Hiddentown" not in row["transfers"] and "jan@utrecht" not in row["transfers"]
+    lines = b"".join(client.get("/export/practices.jsonl").streaming_content).decode().split("\n")
+    record = next(json.loads(line) for line in lines if practice.title in line)
+    assert record["transfers_successful"] == 1 and len(record["transfers"]) == 2
+
+
+def test_the_search_page_filters_practices_transferred_elsewhere(client, partners):
+    from search.indexing import practice_changed
+
+    plain = publish_practice(partners["brzeziny"], title="Plain canteen", slug="plain")
+    moved = publish_practice(partners["brzeziny"], title="Copied canteen", slug="copied")
+    story = make_story(moved, status="running")  # pending: not yet transferred
+    practice_changed(moved.pk)
+
+    def titles(**params):
+        response = client.get("/search/", params)
+        return {item.page.title for item in response.context["search"].results}
+
+    assert titles(transferred="1") == set()
+    story.moderation = "approved"
+    story.save()  # reindexes the practice (transfers.signal_handlers)
+    assert titles(transferred="1") == {"Copied canteen"}
+    assert titles() >= {"Plain canteen", "Copied canteen"}
+    page = client.get("/search/", {"transferred": "1"}).content.decode()
+    assert 'name="transferred" value="1" form="search-form" checked' in page
+    assert client.get("/api/search/", {"transferred": "maybe"}).status_code == 400
+    api = client.get("/api/search/", {"transferred": "true"}).json()
+    assert [r["title"] for r in api["results"]] == ["Copied canteen"]
+    assert plain.pk
+
+
+def test_an_assessment_cites_transfer_stories_as_evidence(client, practice, django_user_model):
+    from kb.models import Assessment
+    from kb.models.assessments import CRITERIA
+
+    cited = make_story(practice, moderation="approved", place="Zgierz", country="PL",
+                       results="140 older people connected")  # fmt: skip
+    make_story(practice, place="Pendingtown")
+    admin = django_user_model.objects.create_superuser("root", "root@example.org", "x")
+    client.force_login(admin)
+    scores = {f"{key}_score": "4" for key in CRITERIA} | {
+        f"{key}_note": "Solid." for key in CRITERIA
+    }
+    assessment = Assessment.objects.create(practice=practice, label="good", **scores)
+    edit_url = reverse("wagtailsnippets_kb_assessment:edit", args=[assessment.pk])
+    form = client.get(edit_url).content.decode()
+    assert "Transfer stories cited as evidence" in form
+    assert "Zgierz, Poland (2022)" in form and "Pendingtown" not in form
+    data = {"practice": practice.pk, "label": "good", "summary": "", "assessed_on": "2026-01-10",
+            "reassess_on": "", "assessor_name": "", "transfer_evidence": [cited.pk], **scores}  # fmt: skip
+    response = client.post(edit_url, data)
+    assert response.status_code == 302, response.content.decode()[:2000]
+    assert list(assessment.cited_transfer_stories.all()) == [cited]
+    client.logout()
+    html = client.get(practice.url).content.decode()
+    assert "Transfers cited as evidence" in html
+    assert (
+        f'href="#transfer-story-{cited.pk}"' in html and f'id="transfer-story-{cited.pk}"' in html
+    )
+
+
+def test_a_place_is_located_at_a_partner_of_that_name(practice, partners):
+    partner = partners["brzeziny"]
+    partner.latitude, partner.longitude = 51.8, 19.75
+    partner.save_revision().publish()
+    story = make_story(practice, place=partner.city, country=str(partner.country))
+    assert story.location() == (51.8, 19.75, True)
+    elsewhere = make_story(practice, place="Nowhere", country="PL")
+    lat, lon, approximate = elsewhere.location()
+    assert approximate and (lat, lon) != (51.8, 19.75)

@@ -30,6 +30,8 @@ class LineageEntry:
     organisation: str = ""
     successful: bool = False
     is_sample: bool = False
+    anchor: str = ""
+    updates: list = field(default_factory=list)
     point: tuple[float, float, bool] | None = field(default=None, repr=False)
 
 
@@ -41,6 +43,7 @@ def _adaptation_point(adaptation) -> tuple[float, float, bool] | None:
 def lineage_entries(practice: PracticePage) -> list[LineageEntry]:
     """The approved stories and the editor-written adaptations, newest first."""
     stories = TransferStory.objects.of_practice(practice).approved().prefetch_related("updates")
+    locator = Locator.load()
     entries = [
         LineageEntry(
             place=story.place,
@@ -54,7 +57,9 @@ def lineage_entries(practice: PracticePage) -> list[LineageEntry]:
             organisation=story.organisation,
             successful=story.status in SUCCESSFUL,
             is_sample=story.is_sample,
-            point=story.location(),
+            anchor=f"transfer-story-{story.pk}",
+            updates=story.public_updates(),
+            point=story.location(locator),
         )
         for story in stories
     ]
@@ -99,3 +104,22 @@ def transfer_lineage(practice: PracticePage) -> dict:
         "tiles": settings.MAP_TILES,
         "origin_label": _("Original practice"),
     }
+
+
+@register.simple_tag
+def cited_transfer_stories(assessment) -> list[TransferStory]:
+    """The approved transfer stories an assessment cites as evidence (a story rejected since is
+    left out)."""
+    return list(
+        assessment.cited_transfer_stories.approved()
+        .prefetch_related("updates")
+        .order_by("-year_adopted", "place")
+    )
+
+
+@register.simple_tag
+def successful_transfer_count(practice: PracticePage) -> int:
+    """Approved stories running or scaled up, and the adaptations the partner lists (two
+    counts, for the key facts at the top of the practice page)."""
+    stories = TransferStory.objects.of_practice(practice).approved().successful().count()
+    return stories + practice.adaptations.count()
