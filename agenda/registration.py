@@ -19,12 +19,11 @@ from functools import partial
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
-from django.db.models import Q
 from django.http import HttpRequest
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 
-from ersi_practices.ratelimit import client_hash
+from ersi_practices.ratelimit import client_hash, sent_too_often
 
 from .models import EventPage, Registration
 
@@ -40,11 +39,9 @@ def sender_hash(request: HttpRequest) -> str:
 
 def is_rate_limited(address_hash: str, email: str) -> bool:
     """True when this IP address or e-mail address registered MAX_REGISTRATIONS times in WINDOW."""
-    same_sender = Q(sender_hash=address_hash)
-    if email:
-        same_sender |= Q(email__iexact=email)
-    recent = Registration.objects.filter(same_sender, created_at__gte=timezone.now() - WINDOW)
-    return recent.count() >= MAX_REGISTRATIONS
+    return sent_too_often(
+        Registration.objects.all(), address_hash, email, limit=MAX_REGISTRATIONS, window=WINDOW
+    )
 
 
 def original_event(event: EventPage) -> EventPage:

@@ -8,11 +8,9 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from django.db.models import Q
 from django.http import HttpRequest
-from django.utils import timezone
 
-from ersi_practices.ratelimit import client_hash
+from ersi_practices.ratelimit import client_hash, sent_too_often
 
 from .models import Enquiry
 
@@ -26,8 +24,6 @@ def sender_hash(request: HttpRequest) -> str:
 
 def is_rate_limited(address_hash: str, email: str) -> bool:
     """True when this IP address or this e-mail address sent MAX_REQUESTS in the last WINDOW."""
-    same_sender = Q(sender_hash=address_hash)
-    if email:
-        same_sender |= Q(email__iexact=email)
-    recent = Enquiry.objects.filter(same_sender, created_at__gte=timezone.now() - WINDOW)
-    return recent.count() >= MAX_REQUESTS
+    return sent_too_often(
+        Enquiry.objects.all(), address_hash, email, limit=MAX_REQUESTS, window=WINDOW
+    )

@@ -20,9 +20,10 @@ from functools import wraps
 
 from django.conf import settings
 from django.core.cache import caches
+from django.db.models import Q
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.template import loader
-from django.utils import translation
+from django.utils import timezone, translation
 from django.utils.cache import add_never_cache_headers
 from django.utils.crypto import salted_hmac
 from django.utils.translation import ngettext
@@ -42,6 +43,18 @@ def client_hash(request: HttpRequest, purpose: str) -> str:
     """The client's address as an HMAC keyed with SECRET_KEY: enough to count, useless to
     identify."""
     return salted_hmac(purpose, client_ip(request), algorithm="sha256").hexdigest()
+
+
+def sent_too_often(
+    records, address_hash: str, email: str, *, limit: int, window, email_field: str = "email"
+) -> bool:
+    """For the public forms whose messages are stored (requests, registrations, transfer
+    stories): True when this address hash or this e-mail address stored `limit` of `records`
+    within `window` (a timedelta), counted in the database, so across every process."""
+    same_sender = Q(sender_hash=address_hash)
+    if email:
+        same_sender |= Q(**{f"{email_field}__iexact": email})
+    return records.filter(same_sender, created_at__gte=timezone.now() - window).count() >= limit
 
 
 def limit_for(scope: str) -> tuple[int, int] | None:

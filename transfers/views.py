@@ -14,7 +14,6 @@ from functools import partial
 from django.db import transaction
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
@@ -23,7 +22,7 @@ from django.views.decorators.http import require_http_methods
 from wagtail.permissions import policy_registry
 
 from enquiries.models import Enquiry
-from ersi_practices.ratelimit import client_hash
+from ersi_practices.ratelimit import client_hash, sent_too_often
 from kb.models import PracticePage
 
 from .forms import TransferStoryForm, TransferUpdateForm
@@ -42,10 +41,10 @@ def sender_hash(request: HttpRequest) -> str:
 
 
 def is_rate_limited(address_hash: str, email: str) -> bool:
-    same = TransferStory.objects.filter(created_at__gte=timezone.now() - WINDOW)
-    by_address = same.filter(sender_hash=address_hash).count()
-    by_email = same.filter(submitter_email__iexact=email).count() if email else 0
-    return max(by_address, by_email) >= MAX_STORIES
+    return sent_too_often(
+        TransferStory.objects.all(), address_hash, email,
+        limit=MAX_STORIES, window=WINDOW, email_field="submitter_email",
+    )  # fmt: skip
 
 
 def live_practice(practice_id: int) -> PracticePage:
